@@ -1,0 +1,105 @@
+"""Composition root: builds the services, the Bolt app and the aiohttp application."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+
+import handlers
+from bot.clock import Clock
+from bot.config import Settings
+from bot.crypto import Cipher
+from bot.messages import catalog
+from bot.outbox import Deliverer
+from bot.policy.document import load_policy
+from bot.policy.matcher import PolicyMatcher
+from bot.scheduler import start_scheduler
+from bot.services import Services
+from bot.slack_io import SlackGateway, make_client
+from handlers.messages import SlackRenderer
+from storage.db import make_engine, make_sessions
+from storage.migrate import upgrade
+
+log = logging.getLogger("kasuhara")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{id(object()):x}"
+
+
+def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None = None) -> Services:
+    """Everything but the Slack app; the engine is created here and disposed by the caller."""
+    clock = clock or Clock.from_settings(settings.zone, settings.quiet_hours)
+    policy = load_policy(settings.policy_path)
+    cat = catalog(settings.language)
+    gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
+    svc = Services(
+        settings=settings,
+        sessions=make_sessions(make_engine(settings.database_url)),
+        cipher=cipher,
+        clock=clock,
+        catalog=cat,
+        gateway=gateway,
+        renderer=SlackRenderer(cat, policy, clock, settings.support_contacts),
+        policy=policy,
+        matcher=PolicyMatcher(policy),
+        worker_id=worker_name(),
+    )
+    svc.deliverer = Deliverer(svc)
+    return svc
+
+
+def create_app(svc: Services) -> AsyncApp:
+    settings = svc.settings
+    app = AsyncApp(
+        client=svc.gateway.client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        process_before_response=False,
+    )
+
+    @app.middleware
+    async def inject_services(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
+        context["svc"] = svc
+        return await next()
+
+    @app.error
+    async def handle_error(error: Exception, body: dict[str, Any]) -> None:
+        # Never log the body: it carries report and question text.
+        log.error(
+            "listener failed: %s (%s)", type(error).__name__, body.get("type", "?"), exc_info=error
+        )
+
+    handlers.register_all(app)
+    return app
+
+
+def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        if migrate:
+            await upgrade(svc.settings.database_url)
+        scheduler = start_scheduler(svc) if svc.settings.scheduler_enabled else None
+        svc.deliverer.kick()  # whatever was pending before a restart goes out now
+        yield
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await svc.deliverer.close()
+        await svc.sessions.kw["bind"].dispose()
+
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.add_routes([web.post("/slack/events", slack_events), web.get("/healthz", healthz)])
+    web_app.cleanup_ctx.append(lifecycle)
+    return web_app

@@ -1,0 +1,79 @@
+"""The one place for time: the current instant, the zone, quiet hours, business days."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import jpholiday
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Clock:
+    """Aware datetimes only; tests pass `now` to move time without waiting on it."""
+
+    zone: ZoneInfo
+    quiet_start: time = time(20, 0)
+    quiet_end: time = time(8, 0)
+    now_fn: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def from_settings(cls, zone: ZoneInfo, quiet_hours: str) -> Clock:
+        start, end = quiet_hours.split("-")
+        return cls(
+            zone=zone, quiet_start=time.fromisoformat(start), quiet_end=time.fromisoformat(end)
+        )
+
+    def now(self) -> datetime:
+        return self.now_fn().astimezone(UTC)
+
+    def local(self, moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+        return as_utc(moment).astimezone(zone or self.zone)
+
+    def in_quiet_hours(self, moment: datetime, zone: ZoneInfo | None = None) -> bool:
+        t = self.local(moment, zone).time()
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= t < self.quiet_end
+        return t >= self.quiet_start or t < self.quiet_end
+
+    def outside_quiet_hours(self, moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+        """The first instant at or after `moment` when a DM may wake somebody."""
+        if not self.in_quiet_hours(moment, zone):
+            return as_utc(moment)
+        local = self.local(moment, zone)
+        morning = datetime.combine(local.date(), self.quiet_end, tzinfo=local.tzinfo)
+        if morning <= local:
+            morning += timedelta(days=1)
+        return morning.astimezone(UTC)
+
+    def add_business_days(self, moment: datetime, days: int) -> datetime:
+        """Skip weekends and Japanese public holidays, keeping the local time of day."""
+        local = self.local(moment)
+        day = local.date()
+        added = 0
+        while added < days:
+            day += timedelta(days=1)
+            if is_business_day(day):
+                added += 1
+        return datetime.combine(day, local.timetz()).astimezone(UTC)
+
+    def iso_week(self, moment: datetime) -> str:
+        year, week, _ = self.local(moment).isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and not jpholiday.is_holiday(day)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Databases such as SQLite hand back naive datetimes; ours are always stored in UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,111 @@
+"""Vocabulary of a report: the choices the modal offers and the limits that apply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+DESCRIPTION_MAX = 3000
+CUSTOMER_MAX = 500
+OUTCOME_MAX = 2000
+BEHAVIOUR_NUMBERS = tuple(range(1, 14))
+
+
+class ContactChannel(StrEnum):
+    COUNTER = "counter"
+    PHONE = "phone"
+    EMAIL = "email"
+    VISIT = "visit"
+    WEB = "web"
+    OTHER = "other"
+
+
+class Support(StrEnum):
+    BOSS = "boss"
+    COUNSELLING = "counselling"
+    REASSIGN = "reassign"
+    NONE = "none"
+
+
+class CaseAction(StrEnum):
+    ACK = "ack"
+    TAKE = "take"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    SNOOZE = "snooze"
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What a reporter submitted, already parsed from Slack's payload."""
+
+    reporter_id: str
+    team_id: str
+    occurred_at: datetime
+    contact_channel: str
+    behaviours: tuple[int, ...]
+    description: str
+    customer: str | None
+    urgent: bool
+    support: str
+    source_permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A decrypted snapshot of a case, for rendering messages."""
+
+    id: int
+    case_number: str
+    reporter_id: str
+    occurred_at: datetime
+    created_at: datetime
+    contact_channel: str
+    behaviours: tuple[int, ...]
+    suggested_behaviours: tuple[int, ...]
+    urgent: bool
+    support: str
+    description: str | None
+    customer: str | None
+    source_permalink: str | None
+    status: str
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    owner_id: str | None
+    owned_at: datetime | None
+    escalated_by: str | None
+    escalated_at: datetime | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    alert_channel: str | None
+    alert_ts: str | None
+    purged: bool
+
+
+def validate_report(data: ReportInput, now: datetime) -> dict[str, str]:
+    """Field name → catalogue key of the error; empty when the report may be saved."""
+    errors: dict[str, str] = {}
+    if data.occurred_at > now:
+        errors["occurred"] = "errors.future_time"
+    if not data.description.strip():
+        errors["description"] = "errors.description_required"
+    elif len(data.description) > DESCRIPTION_MAX:
+        errors["description"] = "errors.description_too_long"
+    if data.customer and len(data.customer) > CUSTOMER_MAX:
+        errors["customer"] = "errors.customer_too_long"
+    if data.contact_channel not in ContactChannel.__members__.values():
+        errors["contact"] = "errors.invalid_choice"
+    if data.support not in Support.__members__.values():
+        errors["support"] = "errors.invalid_choice"
+    if any(n not in BEHAVIOUR_NUMBERS for n in data.behaviours):
+        errors["behaviours"] = "errors.invalid_choice"
+    return errors
+
+
+def parse_numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part)
+
+
+def join_numbers(numbers: tuple[int, ...] | list[int]) -> str:
+    return ",".join(str(n) for n in sorted(set(numbers)))

@@ -1,0 +1,25 @@
+"""Remembering which Slack deliveries were already handled."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.services import Services
+from storage.requests import remember_request
+
+log = logging.getLogger("kasuhara")
+
+
+async def first_time(svc: Services, key: str) -> bool:
+    """True the first time `key` is seen. If the database cannot answer, let the request
+    through: the listener reports the failure to the user properly."""
+    try:
+        async with svc.sessions.begin() as session:
+            await remember_request(session, key=key, at=svc.clock.now())
+    except IntegrityError:
+        return False
+    except SQLAlchemyError:
+        log.warning("could not record delivery key; processing anyway")
+    return True

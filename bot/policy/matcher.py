@@ -1,0 +1,133 @@
+"""Answers a free-text question with the policy passages that fit it, or declines.
+
+No Slack and no wording here: the result is structured, and the Slack layer phrases it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.policy.analyzers import make_analyzer
+from bot.policy.document import Passage, PolicyDocument
+from bot.policy.lexicon import Hit, Lexicon
+from bot.policy.normalize import Readings
+from bot.policy.vocabulary import (
+    COLLEAGUE,
+    CUSTOMER,
+    INTERNAL,
+    OUT_OF_SCOPE,
+    TOPIC,
+    build_phrases,
+)
+
+DeclineReason = Literal["out_of_scope", "internal_harassment"]
+MAX_MATCHES = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    matches: tuple[Match, ...]
+    declined: bool
+    decline_reason: DeclineReason | None
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Thresholds, chosen on dev.jsonl and checked on tests/policy/heldout.jsonl."""
+
+    min_score: float = 0.55  # the best passage must reach this, else "out of scope"
+    extra_ratio: float = 0.6  # a second/third passage must reach this share of the best
+    oos_ratio: float = 1.0  # out-of-scope cues at least this share of the best: decline
+    decay: float = 0.5  # each further phrase of one passage counts this much less
+    suggest_min: float = 0.8  # a behaviour suggestion needs at least this score
+
+
+class PolicyMatcher:
+    """Built once per document (≈0.3 s); `answer` is then a few milliseconds."""
+
+    def __init__(
+        self, doc: PolicyDocument, analyzer: str = "chars", tuning: Tuning | None = None
+    ) -> None:
+        self.doc = doc
+        self.tuning = tuning or Tuning()
+        readings = Readings(dict(doc.vocabulary.readings))
+        self._analyzer = make_analyzer(analyzer, readings)
+        phrases = build_phrases(doc, self._analyzer, readings)
+        self._lexicon = Lexicon(
+            phrases, detectors=frozenset({INTERNAL, COLLEAGUE, CUSTOMER, TOPIC})
+        )
+        self._order = {p.id: i for i, p in enumerate(doc.passages)}
+
+    def answer(self, question: str) -> Answer:
+        scores = self.scores(question)
+        ranked = self._ranked(scores)
+        if not ranked or ranked[0].score < self.tuning.min_score:
+            ranked = self._fallback(scores) or ranked
+        if self._is_internal(scores, ranked):
+            return Answer((), True, "internal_harassment")
+        best = ranked[0].score if ranked else 0.0
+        t = self.tuning
+        if best < t.min_score or scores.get(OUT_OF_SCOPE, 0.0) >= t.oos_ratio * best:
+            return Answer((), True, "out_of_scope")
+        floor = max(t.min_score, t.extra_ratio * best)
+        kept = [ranked[0], *(m for m in ranked[1:MAX_MATCHES] if m.score >= floor)]
+        return Answer(tuple(kept), False, None)
+
+    def _fallback(self, scores: dict[str, float]) -> list[Match]:
+        """On-topic but nothing specific: the document's fallback passage, just above the bar."""
+        fallback = self.doc.fallback_passage
+        if fallback is None or scores.get(TOPIC, 0.0) == 0:
+            return []
+        return [Match(self.doc.passage(fallback), self.tuning.min_score)]
+
+    def _is_internal(self, scores: dict[str, float], ranked: list[Match]) -> bool:
+        """Harassment by a colleague: an explicit cue (パワハラ), or a colleague plus a behaviour.
+
+        Any customer context (「客」, 「上司を出せ」) vetoes it: a customer demanding the boss,
+        or our staff misbehaving as customers (section 4), is the policy's business.
+        """
+        if scores.get(CUSTOMER, 0.0) > 0:
+            return False
+        if scores.get(INTERNAL, 0.0) > 0:
+            return True
+        behaviour = any(
+            m.passage.behaviour is not None and m.score >= self.tuning.min_score for m in ranked
+        )
+        return behaviour and scores.get(COLLEAGUE, 0.0) > 0
+
+    def suggest_behaviours(self, text: str, limit: int = 3) -> list[int]:
+        """Likely behaviour numbers for an incident description, most likely first."""
+        ranked = [m for m in self._ranked(self.scores(text)) if m.passage.behaviour is not None]
+        if not ranked or ranked[0].score < self.tuning.suggest_min:
+            return []
+        floor = max(self.tuning.suggest_min, self.tuning.extra_ratio * ranked[0].score)
+        return [
+            m.passage.behaviour for m in ranked[:limit] if m.score >= floor and m.passage.behaviour
+        ]
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Score per passage id and per cue class ("#out_of_scope", ...); 0 when absent."""
+        return self._combine(self._lexicon.hits(self._analyzer.forms(text)))
+
+    def _combine(self, hits: list[Hit]) -> dict[str, float]:
+        by_owner: dict[str, list[float]] = defaultdict(list)
+        for hit in hits:
+            by_owner[hit.owner].append(hit.weight)
+        decay = self.tuning.decay
+        return {
+            owner: sum(w * decay**i for i, w in enumerate(sorted(weights, reverse=True)))
+            for owner, weights in by_owner.items()
+        }
+
+    def _ranked(self, scores: dict[str, float]) -> list[Match]:
+        ranked = [Match(p, scores[p.id]) for p in self.doc.passages if p.id in scores]
+        ranked.sort(key=lambda m: (-m.score, self._order[m.passage.id]))
+        return ranked

@@ -1,0 +1,43 @@
+"""Everything a listener or job needs, built once by the composition root."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.crypto import Cipher
+from bot.messages import Catalog
+from bot.render import Renderer
+from bot.slack_io import SlackGateway
+from storage.db import Sessions
+
+if TYPE_CHECKING:
+    from bot.outbox import Deliverer
+    from bot.policy.document import PolicyDocument
+    from bot.policy.matcher import PolicyMatcher
+
+log = logging.getLogger("kasuhara")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    sessions: Sessions
+    cipher: Cipher
+    clock: Clock
+    catalog: Catalog
+    gateway: SlackGateway
+    renderer: Renderer
+    policy: PolicyDocument
+    matcher: PolicyMatcher
+    worker_id: str
+    deliverer: Deliverer = field(init=False)
+
+    async def is_member(self, channel: str, user: str) -> bool:
+        """Asked of Slack at each click, so someone removed from the channel loses the right."""
+        if not channel:
+            return False
+        return user in await self.gateway.members(channel)

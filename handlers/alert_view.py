@@ -1,0 +1,117 @@
+"""The supervisors' alert: one plain function of the case, re-rendered on every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain import CaseView
+from bot.messages import Catalog
+from handlers.ids import Action, Block
+from handlers.text import (
+    FIELD_TEXT_MAX,
+    SECTION_TEXT_MAX,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    mrkdwn,
+    section,
+)
+
+Fmt = Any  # callable datetime -> str, the clock's local formatting
+
+
+def behaviour_text(case: CaseView, cat: Catalog, labels: dict[int, str]) -> str:
+    def names(numbers: tuple[int, ...]) -> list[str]:
+        return [labels.get(n, str(n)) for n in numbers]
+
+    if case.behaviours:
+        return "、".join(names(case.behaviours))
+    if case.suggested_behaviours:
+        return "、".join(
+            f"{name}{cat.t('alert.estimated')}" for name in names(case.suggested_behaviours)
+        )
+    return cat.t("alert.behaviours_none")
+
+
+def _status_lines(case: CaseView, cat: Catalog, fmt: Fmt) -> list[str]:
+    lines = [cat.t("state.status_line", status=cat.t(f"state.{case.status}"))]
+    steps = [
+        ("line_ack", case.acknowledged_by, case.acknowledged_at),
+        ("line_take", case.owner_id, case.owned_at),
+        ("line_escalate", case.escalated_by, case.escalated_at),
+        ("line_resolve", case.resolved_by, case.resolved_at),
+    ]
+    for key, who, when in steps:
+        if who and when:
+            lines.append(cat.t(f"state.{key}", who=f"<@{who}>", when=fmt(when)))
+    return lines
+
+
+def _fields(case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt) -> list[dict[str, Any]]:
+    urgency = cat.t("urgency.urgent_badge" if case.urgent else "urgency.after_badge")
+    texts = [
+        cat.t("alert.reporter", reporter=f"<@{case.reporter_id}>"),
+        cat.t("alert.occurred", occurred=fmt(case.occurred_at)),
+        cat.t("alert.contact", contact=cat.t(f"contact.{case.contact_channel}")),
+        cat.t("alert.urgency", urgency=urgency),
+        cat.t("alert.behaviours", behaviours=behaviour_text(case, cat, labels)),
+        cat.t("alert.support", support=cat.t(f"support.{case.support}")),
+    ]
+    return [mrkdwn(t, FIELD_TEXT_MAX) for t in texts]
+
+
+def _body(case: CaseView, cat: Catalog) -> list[dict[str, Any]]:
+    if case.purged or case.description is None:
+        return [section(cat.t("alert.purged"))]
+    label = cat.t("alert.description", description="")
+    room = SECTION_TEXT_MAX - len(label) - len(cat.t("alert.truncated"))
+    description = escape(case.description)
+    if len(description) > room:
+        description = clip(description, room, cat.t("alert.truncated"))
+    blocks = [section(label + description)]
+    if case.customer:
+        blocks.append(section(cat.t("alert.customer", customer=escape(clip(case.customer, 2500)))))
+    if case.source_permalink:
+        blocks.append(section(cat.t("alert.source", permalink=escape(case.source_permalink))))
+    return blocks
+
+
+def _buttons(case: CaseView, cat: Catalog) -> dict[str, Any]:
+    value = str(case.id)
+    escalate = button(cat.t("alert.btn_escalate"), Action.ESCALATE, value, "danger")
+    escalate["confirm"] = {
+        "title": {"type": "plain_text", "text": cat.t("alert.confirm_escalate_title")},
+        "text": {"type": "plain_text", "text": cat.t("alert.confirm_escalate_text")},
+        "confirm": {"type": "plain_text", "text": cat.t("alert.confirm_yes")},
+        "deny": {"type": "plain_text", "text": cat.t("alert.confirm_no")},
+    }
+    elements = [
+        button(cat.t("alert.btn_ack"), Action.ACK, value, "primary"),
+        button(cat.t("alert.btn_take"), Action.TAKE, value),
+        escalate,
+        button(cat.t("alert.btn_resolve"), Action.RESOLVE, value),
+        button(cat.t("alert.btn_snooze"), Action.SNOOZE, value),
+    ]
+    return {"type": "actions", "block_id": Block.ALERT_ACTIONS, "elements": elements}
+
+
+def build_alert(case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt) -> dict[str, Any]:
+    urgency = cat.t("urgency.urgent" if case.urgent else "urgency.after")
+    text = cat.t("alert.fallback", case_number=case.case_number, urgency=urgency)
+    if case.urgent and case.status != "resolved":
+        text = f"{cat.t('alert.here_prefix')} {text}"
+    blocks: list[dict[str, Any]] = [header(cat.t("alert.header", case_number=case.case_number))]
+    if case.urgent and case.status == "new":
+        blocks.append(section(cat.t("alert.here_prefix")))
+    blocks += [{"type": "section", "fields": _fields(case, cat, labels, fmt)}, *_body(case, cat)]
+    blocks.append(context("\n".join(_status_lines(case, cat, fmt))))
+    if case.status != "resolved":
+        blocks.append(_buttons(case, cat))
+    return {"text": text, "blocks": blocks}
+
+
+def format_time(moment: datetime) -> str:
+    return moment.strftime("%Y/%m/%d %H:%M")

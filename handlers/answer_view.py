@@ -1,0 +1,57 @@
+"""A policy answer as a message: verbatim quotes with their section, then a next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.policy.matcher import Answer
+
+from bot.messages import Catalog
+from bot.policy.document import Passage, PolicyDocument
+from handlers.text import SECTION_TEXT_MAX, clip, quote, section
+
+Message = dict[str, Any]
+
+
+def _title(p: Passage, cat: Catalog) -> str:
+    return cat.t("answer.quote_title", number=p.section_number, heading=p.section_heading)
+
+
+def _quoted(p: Passage, cat: Catalog) -> str:
+    return clip(f"*{_title(p, cat)}*\n{quote(p.text)}", SECTION_TEXT_MAX)
+
+
+def _sections(doc: PolicyDocument) -> str:
+    return "\n".join(f"• {s.number}. {s.heading}" for s in doc.sections)
+
+
+def build_declined(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str) -> Message:
+    if answer.decline_reason == "internal_harassment":
+        text = cat.t("answer.internal")
+        return {
+            "text": text,
+            "blocks": [section(f"{text}\n{desk or cat.t('answer.internal_desk_default')}")],
+        }
+    text = cat.t("answer.declined")
+    body = f"{text}\n\n{cat.t('answer.declined_sections', sections=_sections(doc))}"
+    return {"text": text, "blocks": [section(body), section(cat.t("answer.declined_where"))]}
+
+
+def build_answer(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str = "") -> Message:
+    if answer.declined or not answer.matches:
+        return build_declined(answer, doc, cat, desk)
+    best, *more = [m.passage for m in answer.matches[:3]]
+    blocks = [section(cat.t("answer.heading")), section(_quoted(best, cat))]
+    if more:
+        blocks.append(section(cat.t("answer.also")))
+        blocks += [section(_quoted(p, cat)) for p in more]
+    blocks.append(section(cat.t("answer.next_step")))
+    titles = "、".join(_title(m.passage, cat) for m in answer.matches[:3])
+    return {
+        "text": clip(f"{cat.t('answer.fallback', titles=titles)}\n{best.text}", 3000),
+        "blocks": blocks,
+    }
+
+
+def build_empty_question(cat: Catalog) -> Message:
+    return {"text": cat.t("answer.empty")}

@@ -1,0 +1,37 @@
+"""The reporter's buttons on a wellbeing check-in DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+
+from bot.checkins import answer_checkin
+from bot.services import Services
+from handlers.ids import Action
+
+ANSWER = {Action.CHECKIN_OK: "ok", Action.CHECKIN_HELP: "help"}
+
+
+async def handle_checkin_button(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+) -> None:
+    await ack()
+    svc: Services = context["svc"]
+    action = body["actions"][0]
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        return
+    thanks = await answer_checkin(
+        svc,
+        followup_id=int(value),
+        user=body["user"]["id"],
+        answer=ANSWER[Action(action["action_id"])],
+    )
+    if thanks:
+        await respond(replace_original=True, text=svc.catalog.t(thanks))
+
+
+def register(app: AsyncApp) -> None:
+    for action_id in ANSWER:
+        app.action(action_id)(handle_checkin_button)

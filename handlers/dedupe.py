@@ -1,0 +1,49 @@
+"""Slack's retries and repeated interaction payloads are acted on once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from bot.idempotency import first_time
+from bot.services import Services
+
+log = logging.getLogger("kasuhara.handlers")
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """Events carry an event_id across retries; interactions a single-use trigger_id."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    trigger = body.get("trigger_id")
+    if trigger:
+        return f"trigger:{trigger}"
+    container = body.get("container") or {}
+    actions = body.get("actions") or []
+    if actions:
+        action = actions[0]
+        return f"action:{body.get('user', {}).get('id')}:{action.get('action_ts')}:{container}"
+    return None
+
+
+async def dedupe(
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    resp: BoltResponse,
+    next: Callable[[], Awaitable[Any]],
+) -> Any:
+    svc: Services = context["svc"]
+    key = delivery_key(body)
+    if key is not None and not await first_time(svc, key):
+        log.info("duplicate delivery ignored type=%s", body.get("type") or body.get("command"))
+        resp.status, resp.body = 200, ""
+        return resp
+    return await next()
+
+
+def register(app: AsyncApp) -> None:
+    app.middleware(dedupe)

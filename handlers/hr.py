@@ -1,0 +1,60 @@
+"""HR's on-demand words: `/kasuhara digest` and `/kasuhara export`, for HR channel members."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+
+from bot.cases import refuse
+from bot.digest import audit_hr, behaviour_labels, export_week, week_figures
+from bot.services import Services
+from bot.weeks import week_containing
+from handlers.digest_view import build_digest_message
+
+log = logging.getLogger("kasuhara.handlers")
+
+
+async def handle_hr_word(svc: Services, word: str, user: str, respond: AsyncRespond) -> None:
+    if not await svc.is_member(svc.settings.hr_channel, user):
+        await refuse(svc, case_id=None, actor=user, action=f"hr.{word}")
+        await respond(response_type="ephemeral", text=svc.catalog.t("command.hr_only"))
+        return
+    if word == "digest":
+        await _show_digest(svc, user, respond)
+    else:
+        await _send_export(svc, user, respond)
+
+
+async def _show_digest(svc: Services, user: str, respond: AsyncRespond) -> None:
+    """This week so far, to the asker only; the chart stays with the weekly post."""
+    span = week_containing(svc.clock.now(), svc.clock.zone)
+    figures = await week_figures(svc, span)
+    await audit_hr(svc, actor=user, action="hr.digest", detail={"week": span.week})
+    message = build_digest_message(figures, svc.catalog, behaviour_labels(svc))
+    await respond(response_type="ephemeral", **message)
+
+
+async def _send_export(svc: Services, user: str, respond: AsyncRespond) -> None:
+    """This week's cases as CSV, by DM to the HR member who asked (audited as hr.export)."""
+    export = await export_week(svc, actor=user)
+    try:
+        channel = await svc.gateway.open_dm(user)
+        await svc.gateway.upload(
+            channel,
+            filename=export.filename,
+            content=export.content,
+            title=export.title,
+            comment=export.comment,
+        )
+    except SlackApiError as exc:
+        log.warning("export %s not delivered: %s", export.week, exc.response.get("error"))
+        await respond(response_type="ephemeral", text=svc.catalog.t("export.failed"))
+        return
+    log.info("export %s sent rows=%d", export.week, export.count)
+    await respond(response_type="ephemeral", text=svc.catalog.t("export.sent", count=export.count))
+
+
+def register(app: AsyncApp) -> None:
+    """HR's words arrive through the `/kasuhara` command; nothing of their own to listen for."""

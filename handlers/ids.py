@@ -1,0 +1,57 @@
+"""Every Slack id the app emits and listens for, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+COMMAND = "/kasuhara"
+
+
+class Callback(StrEnum):
+    REPORT = "report.submit"
+    RESOLVE = "case.resolve.submit"
+    SHORTCUT_REPORT = "report.shortcut"
+    SHORTCUT_MESSAGE = "report.message_shortcut"
+
+
+class Block(StrEnum):
+    OCCURRED = "report.occurred"
+    CONTACT = "report.contact"
+    BEHAVIOURS = "report.behaviours"
+    DESCRIPTION = "report.description"
+    CUSTOMER = "report.customer"
+    URGENCY = "report.urgency"
+    SUPPORT = "report.support"
+    OUTCOME = "case.outcome"
+    ALERT_ACTIONS = "case.actions"
+    CHECKIN_ACTIONS = "checkin.actions"
+
+
+class Action(StrEnum):
+    OCCURRED = "occurred"
+    CONTACT = "contact"
+    BEHAVIOURS = "behaviours"
+    DESCRIPTION = "description"
+    CUSTOMER = "customer"
+    URGENCY = "urgency"
+    SUPPORT = "support"
+    OUTCOME = "outcome"
+    ACK = "case.ack"
+    TAKE = "case.take"
+    ESCALATE = "case.escalate"
+    RESOLVE = "case.resolve"
+    SNOOZE = "case.snooze"
+    CHECKIN_OK = "checkin.ok"
+    CHECKIN_HELP = "checkin.help"
+
+
+# Field names used by the domain's validation, mapped to the modal's blocks.
+FIELD_BLOCKS = {
+    "occurred": Block.OCCURRED,
+    "contact": Block.CONTACT,
+    "behaviours": Block.BEHAVIOURS,
+    "description": Block.DESCRIPTION,
+    "customer": Block.CUSTOMER,
+    "urgency": Block.URGENCY,
+    "support": Block.SUPPORT,
+}

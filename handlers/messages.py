@@ -1,0 +1,58 @@
+"""The Block Kit side of the domain's Renderer: alerts, receipts and check-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.clock import Clock
+from bot.domain import CaseView
+from bot.messages import Catalog
+from bot.policy.document import PolicyDocument
+from handlers.alert_view import build_alert, format_time
+from handlers.ids import Action, Block
+from handlers.text import button, clip, quote, section
+
+Message = dict[str, Any]
+
+
+class SlackRenderer:
+    def __init__(self, cat: Catalog, policy: PolicyDocument, clock: Clock, support: str) -> None:
+        self.cat = cat
+        self.policy = policy
+        self.clock = clock
+        self.support = support or cat.t("dm.support_default")
+        self.labels = {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
+
+    def _fmt(self, moment: Any) -> str:
+        return format_time(self.clock.local(moment))
+
+    def alert(self, case: CaseView) -> Message:
+        return build_alert(case, self.cat, self.labels, self._fmt)
+
+    def receipt(self, case: CaseView) -> Message:
+        cat = self.cat
+        lines = [cat.t("dm.safety_first")] if case.urgent else []
+        lines += [cat.t("dm.received", case_number=case.case_number), cat.t("dm.next_steps")]
+        blocks = [section("\n\n".join(lines))]
+        passages = [p for p in self.policy.behaviours() if p.behaviour in case.behaviours]
+        if passages:
+            quoted = "\n".join(quote(p.text) for p in passages)
+            blocks.append(section(clip(f"{cat.t('dm.policy_heading')}\n{quoted}", 3000)))
+        blocks.append(section(f"{cat.t('dm.support_heading')}\n{self.support}"))
+        return {"text": "\n".join(lines), "blocks": blocks}
+
+    def checkin(self, case: CaseView, followup_id: int) -> Message:
+        text = self.cat.t("checkin.question", case_number=case.case_number)
+        value = str(followup_id)
+        actions = {
+            "type": "actions",
+            "block_id": Block.CHECKIN_ACTIONS,
+            "elements": [
+                button(self.cat.t("checkin.ok"), Action.CHECKIN_OK, value, "primary"),
+                button(self.cat.t("checkin.help"), Action.CHECKIN_HELP, value),
+            ],
+        }
+        return {"text": text, "blocks": [section(text), actions]}
+
+    def text(self, text: str) -> Message:
+        return {"text": text}

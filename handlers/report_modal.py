@@ -1,0 +1,99 @@
+"""Opening the report modal (command, shortcuts) and taking its submission."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.cases import submit_report
+from bot.domain import validate_report
+from bot.services import Services
+from handlers.ids import FIELD_BLOCKS, Block, Callback
+from handlers.report_view import build_report_modal, parse_report
+
+log = logging.getLogger("kasuhara.handlers")
+
+
+def behaviour_options(svc: Services) -> list[tuple[int, str]]:
+    return [(p.behaviour, p.text) for p in svc.policy.behaviours() if p.behaviour]
+
+
+async def open_report_modal(
+    client: AsyncWebClient,
+    svc: Services,
+    trigger_id: str,
+    description: str = "",
+    permalink: str | None = None,
+) -> None:
+    view = build_report_modal(
+        svc.catalog, behaviour_options(svc), svc.clock.now(), description, permalink
+    )
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def handle_report_submission(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    svc: Services = context["svc"]
+    now = svc.clock.now()
+    user = body.get("user") or {}
+    data = parse_report(
+        body.get("view") or {},
+        str(user.get("id", "")),
+        str((body.get("team") or {}).get("id", "")),
+        now,
+    )
+    errors = validate_report(data, now)
+    if errors:
+        await ack(response_action="errors", errors=_messages(svc, errors, data.description))
+        return
+    try:
+        case = await submit_report(svc, data)
+    except SQLAlchemyError:
+        log.exception("report could not be saved reporter=%s", data.reporter_id)
+        await ack(
+            response_action="errors",
+            errors={Block.DESCRIPTION: svc.catalog.t("errors.save_failed")},
+        )
+        return
+    await ack()
+    log.info("report acknowledged case=%s", case.case_number)
+
+
+def _messages(svc: Services, errors: dict[str, str], description: str) -> dict[str, str]:
+    values = {"limit": 3000, "length": len(description)}
+    if "customer" in errors:
+        values["limit"] = 500
+    return {FIELD_BLOCKS[f]: svc.catalog.t(key, **values) for f, key in errors.items()}
+
+
+async def handle_report_shortcut(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    await open_report_modal(client, context["svc"], shortcut["trigger_id"])
+
+
+async def handle_message_shortcut(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    svc: Services = context["svc"]
+    message = shortcut.get("message") or {}
+    channel = (shortcut.get("channel") or {}).get("id", "")
+    permalink = None
+    if channel and message.get("ts"):
+        permalink = await svc.gateway.permalink(channel, str(message["ts"]))
+    await open_report_modal(
+        client, svc, shortcut["trigger_id"], str(message.get("text") or ""), permalink
+    )
+
+
+def register(app: AsyncApp) -> None:
+    app.view(Callback.REPORT)(handle_report_submission)
+    app.shortcut(Callback.SHORTCUT_REPORT)(handle_report_shortcut)
+    app.shortcut(Callback.SHORTCUT_MESSAGE)(handle_message_shortcut)

@@ -1,0 +1,180 @@
+"""The report modal as a plain function returning a view dict, and its parsing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, ReportInput, Support
+from bot.messages import Catalog
+from handlers.ids import Action, Block, Callback
+from handlers.text import MODAL_TITLE_MAX, clip, context, option, plain
+
+
+def _input(
+    block: Block,
+    label: str,
+    element: dict[str, Any],
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    block_dict: dict[str, Any] = {
+        "type": "input",
+        "block_id": block,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block_dict["hint"] = plain(hint, 2000)
+    return block_dict
+
+
+def _radio(action: Action, options: list[dict[str, Any]], initial: str) -> dict[str, Any]:
+    chosen = next(o for o in options if o["value"] == initial)
+    return {
+        "type": "radio_buttons",
+        "action_id": action,
+        "options": options,
+        "initial_option": chosen,
+    }
+
+
+def build_report_modal(
+    cat: Catalog,
+    behaviours: list[tuple[int, str]],
+    now: datetime,
+    description: str = "",
+    permalink: str | None = None,
+) -> dict[str, Any]:
+    """`behaviours` are (number, label) pairs from the policy: 13 of them, so a multi-select
+    rather than checkboxes, which Slack caps at 10 options."""
+    contacts = [option(cat.t(f"contact.{c}"), c) for c in ContactChannel]
+    urgency = [option(cat.t(f"urgency.{u}"), u) for u in ("urgent", "after")]
+    support = [option(cat.t(f"support.{s}"), s) for s in Support]
+    description_el: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": Action.DESCRIPTION,
+        "multiline": True,
+        "max_length": DESCRIPTION_MAX,
+        "placeholder": plain(cat.t("modal.description_placeholder"), 150),
+    }
+    if description:
+        description_el["initial_value"] = clip(description, DESCRIPTION_MAX)
+    blocks: list[dict[str, Any]] = [context(cat.t("modal.intro"))]
+    if permalink:
+        blocks.append(context(cat.t("modal.prefilled_from", permalink=permalink)))
+    blocks += [
+        _input(
+            Block.OCCURRED,
+            cat.t("modal.occurred_label"),
+            {
+                "type": "datetimepicker",
+                "action_id": Action.OCCURRED,
+                "initial_date_time": int(now.timestamp()),
+            },
+        ),
+        _input(
+            Block.CONTACT,
+            cat.t("modal.contact_label"),
+            {
+                "type": "static_select",
+                "action_id": Action.CONTACT,
+                "options": contacts,
+                "placeholder": plain(cat.t("modal.contact_placeholder"), 150),
+            },
+        ),
+        _input(
+            Block.BEHAVIOURS,
+            cat.t("modal.behaviours_label"),
+            {
+                "type": "multi_static_select",
+                "action_id": Action.BEHAVIOURS,
+                "options": [option(label, str(n)) for n, label in behaviours],
+                "placeholder": plain(cat.t("modal.behaviours_placeholder"), 150),
+            },
+            optional=True,
+        ),
+        _input(
+            Block.DESCRIPTION,
+            cat.t("modal.description_label"),
+            description_el,
+            hint=cat.t("modal.description_hint"),
+        ),
+        _input(
+            Block.CUSTOMER,
+            cat.t("modal.customer_label"),
+            {
+                "type": "plain_text_input",
+                "action_id": Action.CUSTOMER,
+                "max_length": CUSTOMER_MAX,
+                "placeholder": plain(cat.t("modal.customer_placeholder"), 150),
+            },
+            optional=True,
+        ),
+        _input(
+            Block.URGENCY, cat.t("modal.urgency_label"), _radio(Action.URGENCY, urgency, "after")
+        ),
+        _input(
+            Block.SUPPORT, cat.t("modal.support_label"), _radio(Action.SUPPORT, support, "none")
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": Callback.REPORT,
+        "title": plain(cat.t("modal.title"), MODAL_TITLE_MAX),
+        "submit": plain(cat.t("modal.submit"), MODAL_TITLE_MAX),
+        "close": plain(cat.t("modal.close"), MODAL_TITLE_MAX),
+        "private_metadata": json.dumps({"permalink": permalink} if permalink else {}),
+        "blocks": blocks,
+    }
+
+
+def _value(values: dict[str, Any], block: Block, action: Action) -> dict[str, Any]:
+    node = values.get(block, {})
+    found = node.get(action, {}) if isinstance(node, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+def _selected(values: dict[str, Any], block: Block, action: Action) -> str:
+    chosen = _value(values, block, action).get("selected_option") or {}
+    return str(chosen.get("value", "")) if isinstance(chosen, dict) else ""
+
+
+def _numbers(values: dict[str, Any]) -> tuple[int, ...]:
+    chosen = _value(values, Block.BEHAVIOURS, Action.BEHAVIOURS).get("selected_options") or []
+    numbers = []
+    for item in chosen if isinstance(chosen, list) else []:
+        value = str(item.get("value", "")) if isinstance(item, dict) else ""
+        numbers.append(int(value) if value.isdigit() else -1)
+    return tuple(numbers)
+
+
+def _occurred(values: dict[str, Any], fallback: datetime) -> datetime:
+    raw = _value(values, Block.OCCURRED, Action.OCCURRED).get("selected_date_time")
+    if isinstance(raw, int | float) or (isinstance(raw, str) and raw.isdigit()):
+        return datetime.fromtimestamp(int(raw), UTC)
+    return fallback
+
+
+def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime) -> ReportInput:
+    """Turn Slack's view state into the domain's input; validation happens in the domain."""
+    values = (view.get("state") or {}).get("values") or {}
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    permalink = meta.get("permalink") if isinstance(meta, dict) else None
+    return ReportInput(
+        reporter_id=user_id,
+        team_id=team_id,
+        occurred_at=_occurred(values, now),
+        contact_channel=_selected(values, Block.CONTACT, Action.CONTACT),
+        behaviours=_numbers(values),
+        description=str(_value(values, Block.DESCRIPTION, Action.DESCRIPTION).get("value") or ""),
+        customer=str(_value(values, Block.CUSTOMER, Action.CUSTOMER).get("value") or "") or None,
+        urgent=_selected(values, Block.URGENCY, Action.URGENCY) == "urgent",
+        support=_selected(values, Block.SUPPORT, Action.SUPPORT) or Support.NONE,
+        source_permalink=permalink if isinstance(permalink, str) else None,
+    )
