@@ -17,7 +17,7 @@ from bot.domain import (
     join_numbers,
     parse_numbers,
 )
-from bot.outbox import ALERT, ALERT_UPDATE, DM, THREAD, enqueue_message
+from bot.outbox import ALERT, ALERT_UPDATE, DM, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
 from storage.followups import cancel_followups
@@ -277,10 +277,36 @@ async def _after_change(
         message=svc.renderer.text(svc.catalog.t(f"thread.{action}", **values)),
     )
     await cancel_followups(session, case_id=case_id, kinds=followups.UNACKED_KINDS)
+    await _tell_reporter(svc, session, case_id, actor, action, now)
     if action == CaseAction.TAKE:
         followups.plan_stale(session, case_id, now, svc.settings, svc.clock)
     if action == CaseAction.RESOLVE:
         await cancel_followups(session, case_id=case_id)
+
+
+async def _tell_reporter(
+    svc: Services,
+    session: AsyncSession,
+    case_id: int,
+    actor: str,
+    action: CaseAction,
+    now: datetime,
+) -> None:
+    """The receipt promised the reporter news when someone takes the case and when it ends."""
+    if action not in (CaseAction.TAKE, CaseAction.RESOLVE):
+        return
+    report = await get_report(session, case_id=case_id)
+    if report is None:
+        return
+    text = svc.catalog.t(f"dm.status_{action}", case_number=report.case_number, user=actor)
+    await enqueue_message(
+        session,
+        now=now,
+        kind=STAFF_DM,
+        channel=report.reporter_id,
+        case_id=case_id,
+        message=svc.renderer.text(text),
+    )
 
 
 async def audit_view(svc: Services, *, case_id: int, actor: str, where: str) -> CaseView | None:

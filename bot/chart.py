@@ -1,7 +1,7 @@
 """The eight-week trend as a PNG, drawn with matplotlib's Agg backend and a Japanese font.
 
-The figure is built with the object API (no pyplot), so nothing global is left open and
-the charts are safe to draw from several tasks.
+The figure is built with the object API (no pyplot) and the font is given to each text
+element, so nothing global changes: charts may be drawn in worker threads.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 WIDTH_PX = 800
 HEIGHT_PX = 450
@@ -41,43 +41,35 @@ def japanese_font() -> Path:
     """The IPAexGothic file shipped by matplotlib-fontja.
 
     Found without importing the package: its import calls `japanize()`, which rewrites the
-    process-wide rcParams. The font is registered once and used through `rc_context`.
+    process-wide rcParams.
     """
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or spec.origin is None:
         raise RuntimeError("matplotlib-fontja is not installed")
-    path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
-    font_manager.fontManager.addfont(str(path))
-    return path
-
-
-def _font_name() -> str:
-    return font_manager.FontProperties(fname=str(japanese_font())).get_name()
+    return Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
 
 
 def render_trend(chart: TrendChart) -> bytes:
     """A WIDTH_PX × HEIGHT_PX PNG: one bar a week, this week's bar highlighted."""
-    style = {"font.family": _font_name(), "axes.unicode_minus": False}
-    with rc_context(style):
-        figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-        FigureCanvasAgg(figure)
-        _draw(figure, chart)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI)
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    _draw(figure, chart, FontProperties(fname=japanese_font()))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
-def _draw(figure: Figure, chart: TrendChart) -> None:
+def _draw(figure: Figure, chart: TrendChart, font: FontProperties) -> None:
     axes = figure.add_subplot()
     positions = list(range(len(chart.counts)))
     colours = [BAR_COLOUR] * len(positions)
     if colours:
         colours[-1] = LAST_BAR_COLOUR
     bars = axes.bar(positions, list(chart.counts), color=colours)
-    axes.bar_label(bars, labels=[str(n) for n in chart.counts], padding=2)
-    axes.set_xticks(positions, list(chart.week_labels))
-    axes.set_title(chart.title)
-    axes.set_ylabel(chart.y_label)
+    axes.bar_label(bars, labels=[str(n) for n in chart.counts], padding=2, fontproperties=font)
+    axes.set_xticks(positions, list(chart.week_labels), fontproperties=font)
+    axes.set_title(chart.title, fontproperties=font)
+    axes.set_ylabel(chart.y_label, fontproperties=font)
     axes.set_ylim(0, max([*chart.counts, 1]) * 1.2)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)

@@ -38,6 +38,8 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_demo(_: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
+    # The refusals the story provokes on purpose are not operator news here.
+    logging.getLogger("kasuhara").setLevel(logging.ERROR)
     return asyncio.run(run_demo(print))
 
 

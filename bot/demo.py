@@ -17,6 +17,7 @@ from bot.harness import (
     report_state,
     running_harness,
 )
+from bot.followup_jobs import run_due_followups
 from bot.transcript import indent, message_text, view_text
 
 Say = Callable[[str], None]
@@ -31,6 +32,7 @@ class Story:
         self.h = h
         self.say = say
         self.names = {u.id: u.real_name for u in h.standin.workspace.users.values()}
+        self.seen: dict[str, int] = {}
 
     def scene(self, title: str) -> None:
         self.say(f"\n=== {title} ===")
@@ -45,9 +47,12 @@ class Story:
                 self.say(indent("└ " + message_text(reply, self.names)))
 
     def dm(self, user: str) -> None:
+        """The DMs `user` received since the last look."""
         channel = self.h.standin.dm_channel(user)
-        for message in self.h.standin.messages(channel) if channel else []:
-            self.show(user, message_text(message, self.names))
+        messages = self.h.standin.messages(channel) if channel else []
+        for message in messages[self.seen.get(user, 0) :]:
+            self.show(user, "(DM) " + message_text(message, self.names))
+        self.seen[user] = len(messages)
 
     async def click(self, user: str, action_id: str, alert: dict[str, Any]) -> None:
         case_id = str(alert["blocks"][-1]["elements"][0]["value"])
@@ -61,14 +66,19 @@ class Story:
         await self.h.settle()
 
 
+async def _open(story: Story, user: str) -> str:
+    before = set(story.h.standin.views)
+    await story.h.driver.slash_command(
+        user_id=user, command="/kasuhara", text="", channel_id="CPUBLIC01"
+    )
+    return next(v for v in story.h.standin.views if v not in before)
+
+
 async def _report(story: Story) -> dict[str, Any]:
     h, reporter = story.h, STAFF[0]
     story.scene("1. 職員が /kasuhara で報告フォームを開く")
-    await h.driver.slash_command(
-        user_id=reporter, command="/kasuhara", text="", channel_id="CPUBLIC01"
-    )
-    view_id, view = next(iter(h.standin.views.items()))
-    story.show(reporter, view_text(view, story.names))
+    view_id = await _open(story, reporter)
+    story.show(reporter, view_text(h.standin.views[view_id], story.names))
     story.scene("2. 報告を送信 → 管理者チャンネルに通知、報告者に受付DM")
     await h.driver.view_submission(
         user_id=reporter,
@@ -107,10 +117,53 @@ async def _act(story: Story, alert: dict[str, Any]) -> None:
     await h.driver.view_submission(user_id=SUPERVISOR_IDS[1], view_id=view_id, values=outcome)
     await h.settle()
     story.channel(SUPERVISORS, "管理者チャンネル(完了)")
+    story.dm(STAFF[0])
+
+
+async def _followups(story: Story) -> None:
+    h, reporter = story.h, STAFF[1]
+    story.scene("6. 誰も確認しない報告 → 15分後にリマインド、60分後に責任者へDM")
+    view_id = await _open(story, reporter)
+    await h.driver.view_submission(
+        user_id=reporter,
+        view_id=view_id,
+        values=report_state(
+            "窓口で「SNSにお前の名前と顔を晒してやる」と言われ、スマホで撮影されました。",
+            contact="counter",
+            behaviours=(11, 2),
+        ),
+    )
+    await h.settle()
+    story.dm(reporter)
+    alert = h.standin.messages(SUPERVISORS)[-1]
+    for minutes in (15, 45):
+        h.now.advance(minutes=minutes)
+        await run_due_followups(h.svc)
+        await h.settle()
+    story.channel(SUPERVISORS, "管理者チャンネル(75分後)")
+    story.dm(SUPERVISOR_IDS[0])
+    story.scene("7. 担当が決まり、翌日に報告者へ様子うかがい → 「相談したい」")
+    await story.click(SUPERVISOR_IDS[0], "case.take", alert)
+    story.dm(reporter)
+    h.now.advance(days=1)
+    await run_due_followups(h.svc)
+    await h.settle()
+    story.dm(reporter)
+    checkin = h.standin.messages(h.standin.dm_channel(reporter))[-1]
+    await h.driver.block_action(
+        user_id=reporter,
+        channel_id=h.standin.dm_channel(reporter),
+        message_ts=checkin["ts"],
+        action_id="checkin.help",
+        value=checkin["blocks"][-1]["elements"][1]["value"],
+    )
+    await h.settle()
+    story.dm(reporter)
+    story.dm(SUPERVISOR_IDS[0])
 
 
 async def _question(story: Story) -> None:
-    story.scene("6. 方針について質問する")
+    story.scene("9. 方針について質問する")
     for question in (
         "客に土下座しろって言われた",
         "何回も同じことで電話してくる",
@@ -131,6 +184,7 @@ async def run_demo(say: Say, extra: list[Callable[[Story], Any]] | None = None) 
             say("カスハラ対応ボット — オフラインデモ(ローカルの Slack 代替サーバーで動作)")
             alert = await _report(story)
             await _act(story, alert)
+            await _followups(story)
             for step in extra or []:
                 await step(story)
             await _question(story)

@@ -8,6 +8,7 @@ chart, never the message; `sent_at` stays empty to show it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -173,16 +174,19 @@ async def send_digest(svc: Services, span: WeekSpan, *, build: Builder | None = 
 
 
 async def _upload_chart(svc: Services, figures: DigestFigures) -> None:
+    # Imported here: matplotlib is slow to import and only this weekly job needs it.
     from bot.chart import render_trend
     from bot.digest_format import trend_chart
 
     if any(point.count for point in figures.trend):
-        await svc.deliverer.wait_idle()  # the figures' message first, then the chart below it
         cat = svc.catalog
+        # Drawn off the event loop: a few hundred ms of CPU would delay Slack's 3 s acks.
+        png = await asyncio.to_thread(render_trend, trend_chart(figures, cat))
+        await svc.deliverer.wait_idle()  # the figures' message first, then the chart below it
         try:
             await svc.gateway.upload(
                 svc.settings.hr_channel,
-                content=render_trend(trend_chart(figures, cat)),
+                content=png,
                 filename=cat.t("digest.chart_filename", week=figures.week),
                 title=cat.t("digest.chart_name", week=figures.week),
                 comment=cat.t("digest.chart_comment"),

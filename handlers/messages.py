@@ -21,7 +21,7 @@ class SlackRenderer:
         self.policy = policy
         self.clock = clock
         self.support = support or cat.t("dm.support_default")
-        self.labels = {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
+        self.labels = {p.behaviour: p.text for p in policy.behaviours() if p.behaviour}
 
     def _fmt(self, moment: Any) -> str:
         return format_time(self.clock.local(moment))

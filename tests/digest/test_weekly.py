@@ -6,16 +6,18 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
+from types import SimpleNamespace
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from bot.app import create_services
-from bot.digest import catch_up, send_weekly
+from bot.digest import catch_up, schedule_digest, send_weekly
 from bot.harness import HR, PUBLIC, Harness, running_harness
 from bot.services import Services
 from storage.models import DigestRun
-from tests.digest.seed import jst, seed_week48
+from tests.digest.seed import TOKYO, jst, seed_week48
 
 MONDAY_NINE = jst(11, 30, 9)
 
@@ -124,3 +126,24 @@ async def test_public_hr_channel_is_refused_and_nothing_claimed(
         assert h.standin.messages(PUBLIC) == [] and h.standin.files == []
         assert await _runs(h.svc) == []
     assert "not_private" in caplog.text
+
+
+async def test_schedule_is_monday_nine_in_tokyo_with_an_hourly_catch_up() -> None:
+    settings = SimpleNamespace(digest_cron="0 9 * * mon", zone=TOKYO)
+    scheduler = AsyncIOScheduler(timezone=TOKYO)
+    schedule_digest(scheduler, SimpleNamespace(settings=settings))  # type: ignore[arg-type]
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert len(scheduler.get_jobs()) == 2 and set(jobs) == {"digest.weekly", "digest.catch_up"}
+    friday = jst(11, 27, 10).astimezone(TOKYO)
+    assert jobs["digest.weekly"].trigger.get_next_fire_time(None, friday) == jst(11, 30, 9)
+
+
+async def test_slack_failing_at_nine_is_retried_by_the_catch_up(harness: Harness) -> None:
+    await _at(harness, MONDAY_NINE)
+    harness.standin.fail_next("conversations.info", error="internal_error")
+    assert not await send_weekly(harness.svc)
+    assert await _runs(harness.svc) == []
+    harness.now.advance(hours=1)
+    assert await catch_up(harness.svc)
+    await harness.settle()
+    assert len(_posts(harness)) == 1
