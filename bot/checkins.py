@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox import DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
 from storage.followups import get_followup, record_checkin_answer
+from storage.models import Report
 from storage.reports import get_report
 
 log = logging.getLogger("kasuhara.checkins")
@@ -35,17 +39,17 @@ async def answer_checkin(svc: Services, *, followup_id: int, user: str, answer: 
     return f"checkin.thanks_{answer}"
 
 
-async def _notify_help(svc: Services, session, report, now) -> None:  # type: ignore[no-untyped-def]
+async def _notify_help(svc: Services, session: AsyncSession, report: Report, now: datetime) -> None:
     cat = svc.catalog
     if report.owner_id:
-        text = cat.t("thread.checkin_help", user=report.owner_id)
+        text = cat.t("thread.checkin_help", user=report.owner_id, case_number=report.case_number)
         await enqueue_message(
             session,
             now=now,
             kind=DM,
             channel=report.owner_id,
             case_id=report.id,
-            message=svc.renderer.text(f"{report.case_number}: {text}"),
+            message=svc.renderer.text(text),
         )
         return
     await enqueue_message(

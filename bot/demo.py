@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.followup_jobs import run_due_followups
 from bot.harness import (
     HR_IDS,
     OUTSIDER,
@@ -17,7 +18,6 @@ from bot.harness import (
     report_state,
     running_harness,
 )
-from bot.followup_jobs import run_due_followups
 from bot.transcript import indent, message_text, view_text
 
 Say = Callable[[str], None]
