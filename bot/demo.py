@@ -71,6 +71,7 @@ async def _open(story: Story, user: str) -> str:
     await story.h.driver.slash_command(
         user_id=user, command="/kasuhara", text="", channel_id="CPUBLIC01"
     )
+    await story.h.settle()
     return next(v for v in story.h.standin.views if v not in before)
 
 

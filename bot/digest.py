@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import ContactChannel
 from bot.messages import Catalog
 from bot.outbox import POST, enqueue_message
+from bot.policy.document import PolicyDocument
 from bot.services import Services
 from bot.weeks import WeekSpan, iso_label, last_completed_week, local_midnight, week_containing
 from storage import digest_queries as q
@@ -123,8 +124,8 @@ async def week_figures(svc: Services, span: WeekSpan) -> DigestFigures:
         return await compute_figures(session, span, zone=svc.clock.zone, now=svc.clock.now())
 
 
-def behaviour_labels(svc: Services) -> dict[int, str]:
-    return {p.behaviour: p.label or p.text for p in svc.policy.behaviours() if p.behaviour}
+def behaviour_labels(policy: PolicyDocument) -> dict[int, str]:
+    return {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
 
 
 def _slack_builder() -> Builder:
@@ -156,7 +157,7 @@ async def send_digest(svc: Services, span: WeekSpan, *, build: Builder | None = 
     if not await _hr_channel_safe(svc, span.week):
         return False
     figures = await week_figures(svc, span)
-    message = (build or _slack_builder())(figures, svc.catalog, behaviour_labels(svc))
+    message = (build or _slack_builder())(figures, svc.catalog, behaviour_labels(svc.policy))
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
         claimed = await q.claim_week(session, week=span.week, now=now, worker=svc.worker_id)
@@ -174,7 +175,8 @@ async def send_digest(svc: Services, span: WeekSpan, *, build: Builder | None = 
 
 
 async def _upload_chart(svc: Services, figures: DigestFigures) -> None:
-    # Imported here: matplotlib is slow to import and only this weekly job needs it.
+    # Imported here: matplotlib is slow to import and only this weekly job needs it, and
+    # digest_format imports this module.
     from bot.chart import render_trend
     from bot.digest_format import trend_chart
 
@@ -265,7 +267,7 @@ class ExportFile:
 
 async def export_week(svc: Services, *, actor: str) -> ExportFile:
     """This week's cases as CSV for an HR member; the access is audited with the read."""
-    from bot.digest_format import cases_csv, period_text
+    from bot.digest_format import cases_csv, period_text  # that module imports this one
 
     span = week_containing(svc.clock.now(), svc.clock.zone)
     async with svc.sessions.begin() as session:

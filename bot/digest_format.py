@@ -11,15 +11,17 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.chart import TrendChart
 from bot.clock import as_utc, utcnow
-from bot.messages import Catalog
-
-if TYPE_CHECKING:
-    from bot.digest import DigestFigures
+from bot.config import Settings
+from bot.digest import DigestFigures, behaviour_labels, compute_figures
+from bot.messages import Catalog, catalog
+from bot.policy.document import load_policy
+from bot.weeks import week_containing, week_span
+from storage.db import engine_for, make_sessions
 
 BANDS = ("band_0", "band_1", "band_2", "band_3")
 
@@ -257,14 +259,8 @@ def cases_csv(rows: Sequence[Any], cat: Catalog, zone: ZoneInfo) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-async def digest_report(settings: Any, *, week: str | None, fmt: str) -> str:
+async def digest_report(settings: Settings, *, week: str | None, fmt: str) -> str:
     """The terminal digest: needs only DATABASE_URL (no Slack); the week defaults to this one."""
-    from bot.digest import compute_figures
-    from bot.messages import catalog
-    from bot.policy.document import load_policy
-    from bot.weeks import week_containing, week_span
-    from storage.db import engine_for, make_sessions
-
     now, zone = utcnow(), settings.zone
     span = week_span(week, zone) if week else week_containing(now, zone)
     async with engine_for(settings.database_url) as engine, make_sessions(engine)() as session:
@@ -273,9 +269,5 @@ async def digest_report(settings: Any, *, week: str | None, fmt: str) -> str:
         return to_json(figures)
     if fmt == "csv":
         return to_csv(figures).rstrip("\n")  # print() adds the last newline
-    labels = {
-        p.behaviour: p.label or p.text
-        for p in load_policy(settings.policy_path).behaviours()
-        if p.behaviour
-    }
+    labels = behaviour_labels(load_policy(settings.policy_path))
     return to_text(figures, catalog(settings.language), labels)

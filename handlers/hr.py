@@ -32,7 +32,7 @@ async def _show_digest(svc: Services, user: str, respond: AsyncRespond) -> None:
     span = week_containing(svc.clock.now(), svc.clock.zone)
     figures = await week_figures(svc, span)
     await audit_hr(svc, actor=user, action="hr.digest", detail={"week": span.week})
-    message = build_digest_message(figures, svc.catalog, behaviour_labels(svc))
+    message = build_digest_message(figures, svc.catalog, behaviour_labels(svc.policy))
     await respond(response_type="ephemeral", **message)
 
 

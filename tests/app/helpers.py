@@ -16,6 +16,7 @@ async def open_modal(h: Harness, user: str = STAFF[0]) -> str:
         user_id=user, command="/kasuhara", text="", channel_id="CPUBLIC01"
     )
     assert resp.status == 200
+    await h.settle()  # views.open runs after the ack
     opened = [v for v in h.standin.views if v not in before]
     assert len(opened) == 1, "the command opens exactly one modal"
     return opened[0]

@@ -6,13 +6,13 @@ import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
-from bot.digest import DigestFigures, TrendPoint
+from bot.digest import DigestFigures, TrendPoint, behaviour_labels
 from bot.messages import catalog
 from bot.policy.document import load_policy
 from tests.digest.seed import TOKYO, jst
 
 CAT = catalog("ja")
-LABELS = {p.behaviour: p.label or p.text for p in load_policy().behaviours() if p.behaviour}
+LABELS = behaviour_labels(load_policy())
 
 
 def trend(*counts: int) -> tuple[TrendPoint, ...]:
