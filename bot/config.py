@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     quiet_hours: str = Field(
         "20:00-08:00", alias="KASUHARA_QUIET_HOURS", pattern=r"^\d\d:\d\d-\d\d:\d\d$"
     )
+    outbox_lease_seconds: int = Field(60, alias="KASUHARA_OUTBOX_LEASE_SECONDS", ge=1)
     scheduler_enabled: bool = Field(True, alias="KASUHARA_SCHEDULER")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 

@@ -143,10 +143,13 @@ async def running_harness(
     workspace: Workspace | None = None,
     start: datetime | None = None,
     tweak: Callable[[Services], None] | None = None,
+    standin: SlackStandin | None = None,
     **settings_extra: Any,
 ) -> AsyncIterator[Harness]:
-    standin = SlackStandin(workspace or demo_workspace())
-    await standin.start()
+    owns_standin = standin is None
+    if standin is None:
+        standin = SlackStandin(workspace or demo_workspace())
+        await standin.start()
     now = FakeNow(start or DEFAULT_START)
     try:
         settings = harness_settings(database_url, standin.api_url, **settings_extra)
@@ -170,7 +173,8 @@ async def running_harness(
         finally:
             await runner.cleanup()
     finally:
-        await standin.stop()
+        if owns_standin:
+            await standin.stop()
 
 
 def report_state(

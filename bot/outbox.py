@@ -31,7 +31,6 @@ STAFF_DM = "staff_dm"  # a DM that waits out quiet hours in the recipient's own 
 POST = "post"
 CASE_CONTENT = (ALERT, ALERT_UPDATE, THREAD)
 MAX_ATTEMPTS = 12
-LEASE = timedelta(seconds=60)
 # Errors that another try cannot fix: the message itself is wrong.
 PERMANENT = {
     "invalid_blocks",
@@ -134,7 +133,7 @@ class Deliverer:
                         now=self.svc.clock.now(),
                         worker=self.svc.worker_id,
                         limit=limit,
-                        lease=LEASE,
+                        lease=timedelta(seconds=self.svc.settings.outbox_lease_seconds),
                     )
                 )
             if not claimed:
@@ -261,8 +260,7 @@ class Deliverer:
             return case.alert_ts if case else None
         if row.attempts > 1:
             # An earlier try may have reached Slack without us hearing the answer.
-            oldest = f"{case.created_at.timestamp() - 60:.6f}"
-            found = await self.svc.gateway.find_case_message(row.channel, case.id, oldest)
+            found = await self.svc.gateway.find_case_message(row.channel, case.id)
             if found:
                 return found
         meta = case_metadata(case.id, case.case_number)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.followup_jobs import run_due_followups
@@ -27,6 +29,8 @@ def _every(
         replace_existing=True,
         max_instances=1,
         coalesce=True,
+        # First run at start: whatever fell due while the app was down goes out now.
+        next_run_time=datetime.now(svc.settings.zone),
     )
 
 

@@ -100,16 +100,20 @@ class SlackGateway:
             return ChannelVerdict(channel, False, "not_member", name)
         return ChannelVerdict(channel, True, None, name)
 
-    async def find_case_message(self, channel: str, case_id: int, oldest: str) -> str | None:
-        """Whether an alert for the case is already there (a send that ended without answer)."""
-        resp = await self.client.conversations_history(
-            channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-        )
-        for message in resp.get("messages", []):
-            meta = message.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == CASE_EVENT_TYPE and payload.get("case_id") == case_id:
-                return str(message["ts"])
+    async def find_case_message(self, channel: str, case_id: int, pages: int = 5) -> str | None:
+        """Whether an alert for the case is already there (a send that ended without answer).
+        Newest first, a few pages deep: a retry comes minutes after the lost attempt."""
+        cursor: str | None = None
+        for _ in range(pages):
+            resp = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200, cursor=cursor
+            )
+            for message in resp.get("messages", []):
+                if _case_id(message) == case_id:
+                    return str(message["ts"])
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
         return None
 
     async def permalink(self, channel: str, ts: str) -> str | None:
@@ -138,6 +142,13 @@ class SlackGateway:
             "team": resp.get("team"),
             "scopes": (resp.headers or {}).get("x-oauth-scopes", ""),
         }
+
+
+def _case_id(message: dict[str, Any]) -> int | None:
+    meta = message.get("metadata") or {}
+    if meta.get("event_type") != CASE_EVENT_TYPE:
+        return None
+    return (meta.get("event_payload") or {}).get("case_id")
 
 
 def case_metadata(case_id: int, case_number: str) -> dict[str, Any]:
