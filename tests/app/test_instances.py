@@ -31,28 +31,48 @@ async def _submit(h: Harness, user: str, view_id: str, i: int) -> None:
     assert resp.status == 200 and not resp.body
 
 
+async def _run_both(standin: SlackStandin, key: str) -> None:
+    async with (
+        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as a,
+        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as b,
+    ):
+        for start in range(0, REPORTS, 20):
+            batch = [((a, b)[i % 2], STAFF[i % 2], i) for i in range(start, start + 20)]
+            views = [await _open(h, user) for h, user, _ in batch]
+            await asyncio.gather(
+                *(_submit(h, user, v, i) for (h, user, i), v in zip(batch, views, strict=True))
+            )
+        await asyncio.gather(a.settle(), b.settle())
+        for h in (a, b):
+            h.now.advance(days=8)
+        await asyncio.gather(run_due_followups(a.svc), run_due_followups(b.svc))
+        await asyncio.gather(a.settle(), b.settle())
+
+
+async def _run_both(standin: SlackStandin, key: str) -> None:
+    async with (
+        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as a,
+        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as b,
+    ):
+        for start in range(0, REPORTS, 20):
+            batch = [((a, b)[i % 2], STAFF[i % 2], i) for i in range(start, start + 20)]
+            views = [await _open(h, user) for h, user, _ in batch]
+            pairs = zip(batch, views, strict=True)
+            await asyncio.gather(*(_submit(h, user, v, i) for (h, user, i), v in pairs))
+        await asyncio.gather(a.settle(), b.settle())
+        for h in (a, b):
+            h.now.advance(days=8)
+        await asyncio.gather(run_due_followups(a.svc), run_due_followups(b.svc))
+        await asyncio.gather(a.settle(), b.settle())
+
+
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL: set KASUHARA_TEST_DATABASE_URL")
 async def test_two_instances_send_every_alert_and_followup_once() -> None:
     await _reset_postgres(PG_URL)
     key = generate_key()
     async with SlackStandin(demo_workspace()) as standin:
-        async with running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as a:
-            async with running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as b:
-                for start in range(0, REPORTS, 20):
-                    batch = [((a, b)[i % 2], STAFF[i % 2], i) for i in range(start, start + 20)]
-                    views = [await _open(h, user) for h, user, _ in batch]
-                    await asyncio.gather(
-                        *(
-                            _submit(h, user, v, i)
-                            for (h, user, i), v in zip(batch, views, strict=True)
-                        )
-                    )
-                await asyncio.gather(a.settle(), b.settle())
-                for h in (a, b):
-                    h.now.advance(days=8)
-                await asyncio.gather(run_due_followups(a.svc), run_due_followups(b.svc))
-                await asyncio.gather(a.settle(), b.settle())
-        alerts = [m for m in standin.messages(SUPERVISORS)]
+        await _run_both(standin, key)
+        alerts = standin.messages(SUPERVISORS)
         assert len(alerts) == REPORTS
         assert len({m["metadata"]["event_payload"]["case_id"] for m in alerts}) == REPORTS
         reminders = Counter(
