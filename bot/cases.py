@@ -276,7 +276,8 @@ async def _after_change(
         case_id=case_id,
         message=svc.renderer.text(svc.catalog.t(f"thread.{action}", **values)),
     )
-    await cancel_followups(session, case_id=case_id, kinds=followups.UNACKED_KINDS)
+    if action != CaseAction.SNOOZE:  # a snooze postpones reminders; it does not answer them
+        await cancel_followups(session, case_id=case_id, kinds=followups.UNACKED_KINDS)
     await _tell_reporter(svc, session, case_id, actor, action, now)
     if action == CaseAction.TAKE:
         followups.plan_stale(session, case_id, now, svc.settings, svc.clock)

@@ -96,6 +96,65 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate_key(_: argparse.Namespace) -> int:
+    from bot.clock import utcnow
+    from bot.keys import rotate_data_key
+    from storage.db import engine_for, make_sessions
+
+    settings = load_settings()
+    _cipher(settings)  # no key, or a malformed one: refused here in one line
+    setting = settings.data_key.get_secret_value()  # type: ignore[union-attr]
+
+    async def rotate() -> str:
+        async with engine_for(settings.database_url) as engine:
+            done = await rotate_data_key(make_sessions(engine), setting, now=utcnow())
+        return f"re-encrypted {done.rotated} of {done.checked} reports under the first key"
+
+    print(asyncio.run(rotate()))
+    return 0
+
+
+def _age(text: str) -> object:
+    from bot.retention import parse_age
+
+    try:
+        return parse_age(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.clock import utcnow
+    from bot.retention import parse_age, purge
+    from storage.db import engine_for, make_sessions
+
+    settings = load_settings()
+    age = args.older_than or parse_age(settings.retention)
+
+    async def run() -> str:
+        async with engine_for(settings.database_url) as engine:
+            done = await purge(make_sessions(engine), now=utcnow(), age=age, zone=settings.zone)
+        before = done.resolved_before.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M %Z")
+        return (
+            f"purged {done.cases} closed cases resolved before {before} (older than {age}); "
+            f"forgot {done.requests} delivery keys and {done.payloads} sent message payloads"
+        )
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from bot.audit_trail import case_history
+
+    history = asyncio.run(case_history(load_settings(), args.case))
+    if history is None:
+        print(f"kasuhara-bot: no case {args.case}", file=sys.stderr)
+        return 1
+    print(history)
+    return 0
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "run": (cmd_run, "serve Slack (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)"),
     "demo": (cmd_demo, "play the whole story against the local Slack stand-in"),
@@ -104,6 +163,9 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "gen-key": (cmd_gen_key, "print a new KASUHARA_DATA_KEY"),
     "eval-qa": (cmd_eval_qa, "score the policy matcher on a JSONL question file"),
     "digest": (cmd_digest, "print a week's HR digest (needs only DATABASE_URL)"),
+    "rotate-key": (cmd_rotate_key, "re-encrypt stored text under the first KASUHARA_DATA_KEY"),
+    "purge": (cmd_purge, "remove the text of closed cases past retention"),
+    "audit": (cmd_audit, "print a case's audit history"),
 }
 
 
@@ -116,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["eval-qa"].add_argument("file")
     sub.choices["digest"].add_argument("--week", type=_iso_week, help="e.g. 2026-W48")
     sub.choices["digest"].add_argument("--format", choices=("text", "json", "csv"), default="text")
+    sub.choices["purge"].add_argument(
+        "--older-than", type=_age, help="e.g. 3y, 18m, 6w, 90d (default KASUHARA_RETENTION)"
+    )
+    sub.choices["audit"].add_argument("--case", required=True, help="e.g. KH-2026-0001")
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="apply migrations")

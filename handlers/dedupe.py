@@ -40,8 +40,7 @@ async def dedupe(
     key = delivery_key(body)
     if key is not None and not await first_time(svc, key):
         log.info("duplicate delivery ignored type=%s", body.get("type") or body.get("command"))
-        resp.status, resp.body = 200, ""
-        return resp
+        return BoltResponse(status=200, body="")
     return await next()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AuditEvent
+from storage.models import AuditEvent, Report
 
 
 async def add_audit(
@@ -40,4 +40,15 @@ async def audit_for_case(session: AsyncSession, *, case_id: int) -> Sequence[Aud
 
 async def audit_by_action(session: AsyncSession, *, action: str) -> Sequence[AuditEvent]:
     stmt = select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))
+    return (await session.exec(stmt)).all()
+
+
+async def audit_for_case_number(session: AsyncSession, *, case_number: str) -> Sequence[AuditEvent]:
+    """A case's history, oldest first, found by its number (KH-2026-0001)."""
+    stmt = (
+        select(AuditEvent)
+        .join(Report, col(Report.id) == col(AuditEvent.case_id))
+        .where(Report.case_number == case_number)
+        .order_by(col(AuditEvent.id))
+    )
     return (await session.exec(stmt)).all()
