@@ -16,6 +16,7 @@ import handlers
 from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Cipher
+from bot.logging_setup import bolt_logger
 from bot.messages import catalog
 from bot.outbox import Deliverer
 from bot.policy.document import load_policy
@@ -62,6 +63,7 @@ def create_app(svc: Services) -> AsyncApp:
         client=svc.gateway.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=False,
+        logger=bolt_logger(),  # held above DEBUG: Bolt and slack_sdk log payloads there
     )
 
     @app.middleware

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.crypto import Cipher, DataKeyError, generate_key
+from bot.logging_setup import configure_logging
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -192,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.WARNING)
     try:
         return int(args.func(args))
     except (ConfigError, DataKeyError) as exc:

@@ -11,8 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 
 from bot.app import create_app, create_services, create_web_app
+from bot.check import required_scopes
 from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Cipher, generate_key
@@ -69,6 +71,7 @@ def demo_workspace(**overrides: Any) -> Workspace:
         ),
     }
     params: dict[str, Any] = {
+        "scopes": frozenset(required_scopes()),
         "team_id": "T0KASUHARA",
         "team_name": "kasuhara-demo",
         "bot_user_id": "UBOT",
@@ -100,6 +103,7 @@ class Harness:
     driver: SlackDriver
     now: FakeNow
     url: str
+    app: AsyncApp
 
     async def settle(self) -> None:
         """Wait until every listener Bolt is still running after its ack has finished, and
@@ -161,7 +165,8 @@ async def running_harness(
         )
         if tweak:
             tweak(svc)
-        runner = web.AppRunner(create_web_app(svc, create_app(svc)))
+        app = create_app(svc)
+        runner = web.AppRunner(create_web_app(svc, app))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -169,7 +174,7 @@ async def running_harness(
         url = f"http://127.0.0.1:{port}/slack/events"
         driver = SlackDriver(standin, app_url=url, signing_secret=SIGNING_SECRET)
         try:
-            yield Harness(svc, standin, driver, now, url)
+            yield Harness(svc, standin, driver, now, url, app)
         finally:
             await runner.cleanup()
     finally:

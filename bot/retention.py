@@ -85,9 +85,11 @@ def _present(report: Report) -> list[str]:
     return [name.removesuffix("_enc") for name in ENCRYPTED_COLUMNS if getattr(report, name)]
 
 
-async def _record(session: AsyncSession, report: Report, now: datetime, age: Age) -> None:
+async def _record(
+    session: AsyncSession, report: Report, removed: list[str], now: datetime, age: Age
+) -> None:
     assert report.id is not None
-    detail = {"older_than": str(age), "removed": _present(report)}
+    detail = {"older_than": str(age), "removed": removed}
     await add_audit(
         session, at=now, actor_id=ACTOR, action="report.purged", case_id=report.id, detail=detail
     )
@@ -112,9 +114,10 @@ async def purge_closed_cases(
             found = await purgeable_reports(session, resolved_before=resolved_before, limit=BATCH)
             if not found:
                 return total
+            removed = [_present(r) for r in found]  # before the update empties the objects
             await clear_report_text(session, case_ids=[r.id for r in found if r.id], at=now)
-            for report in found:
-                await _record(session, report, now, age)
+            for report, names in zip(found, removed, strict=True):
+                await _record(session, report, names, now, age)
         total += len(found)
         log.info("purged batch cases=%d total=%d", len(found), total)
 

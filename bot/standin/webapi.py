@@ -142,7 +142,9 @@ class WebApi:
             self._record(method, args, "ratelimited", at)
             return _fault_response(Fault(429, retry_after=exc.retry_after))
         self._record(method, args, None, at)
-        return web.json_response({"ok": True, **result})
+        # Slack names the token's scopes on every answer; `kasuhara-bot check` reads it.
+        scopes = ",".join(sorted(self.state.workspace.scopes))
+        return web.json_response({"ok": True, **result}, headers={"X-OAuth-Scopes": scopes})
 
     async def _call(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         check_auth(self.state, method, token)
