@@ -98,6 +98,18 @@ class SafeFormatter(logging.Formatter):
         return text
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: IO[str]) -> None:
+        pass
+
+
 def env_secrets() -> list[str]:
     values = [os.environ.get(name, "") for name in SECRET_SETTINGS]
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
@@ -113,7 +125,7 @@ def configure_logging(
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(old)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream else _CurrentStderr()
     handler.setFormatter(SafeFormatter(secrets=[*env_secrets(), *secrets]))
     setattr(handler, _MARK, True)
     root.addHandler(handler)

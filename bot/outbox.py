@@ -95,7 +95,6 @@ class Deliverer:
         self.svc = svc
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._verdicts: dict[str, tuple[datetime, Any]] = {}
         self._zones: dict[str, ZoneInfo] = {}
 
     def kick(self) -> None:
@@ -228,14 +227,11 @@ class Deliverer:
         return await self.svc.gateway.post(channel, message)
 
     async def _guard(self, channel: str) -> None:
-        """Report content goes only to a private, internal channel; asked of Slack each minute."""
-        now = self.svc.clock.now()
-        cached = self._verdicts.get(channel)
-        if cached is None or now - cached[0] > timedelta(seconds=60):
-            cached = (now, await self.svc.gateway.verdict(channel))
-            self._verdicts[channel] = cached
-        if not cached[1].safe:
-            raise ChannelRefused(cached[1].reason or "unknown")
+        """Report content goes only to a private, internal channel: asked of Slack before
+        every post, so a channel made public or shared a minute ago gets nothing more."""
+        verdict = await self.svc.gateway.verdict(channel)
+        if not verdict.safe:
+            raise ChannelRefused(verdict.reason or "unknown")
 
     async def _quiet_hours(self, user: str) -> None:
         zone = self._zones.get(user)
