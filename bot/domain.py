@@ -83,8 +83,11 @@ class CaseView:
     purged: bool
 
 
-def validate_report(data: ReportInput, now: datetime) -> dict[str, str]:
-    """Field name → catalogue key of the error; empty when the report may be saved."""
+def validate_report(
+    data: ReportInput, now: datetime, behaviours: frozenset[int] = frozenset(BEHAVIOUR_NUMBERS)
+) -> dict[str, str]:
+    """Field name → catalogue key of the error; empty when the report may be saved.
+    `behaviours` are the numbers the organisation's policy defines."""
     errors: dict[str, str] = {}
     if data.occurred_at > now:
         errors["occurred"] = "errors.future_time"
@@ -98,7 +101,7 @@ def validate_report(data: ReportInput, now: datetime) -> dict[str, str]:
         errors["contact"] = "errors.invalid_choice"
     if data.support not in Support.__members__.values():
         errors["support"] = "errors.invalid_choice"
-    if any(n not in BEHAVIOUR_NUMBERS for n in data.behaviours):
+    if any(n not in behaviours for n in data.behaviours):
         errors["behaviours"] = "errors.invalid_choice"
     return errors
 

@@ -47,7 +47,8 @@ async def handle_report_submission(
         str((body.get("team") or {}).get("id", "")),
         now,
     )
-    errors = validate_report(data, now)
+    allowed = frozenset(n for n, _ in behaviour_options(svc))
+    errors = validate_report(data, now, allowed)
     if errors:
         await ack(response_action="errors", errors=_messages(svc, errors, data.description))
         return
