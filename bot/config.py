@@ -82,6 +82,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from bot.cron import cron_trigger  # APScheduler is only needed when this is set
+
+        cron_trigger(value, ZoneInfo("UTC"))
+        return value
+
     @field_validator("supervisor_channel", "hr_channel")
     @classmethod
     def _channel(cls, value: str) -> str:

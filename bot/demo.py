@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.digest import send_weekly
 from bot.followup_jobs import run_due_followups
 from bot.harness import (
+    HR,
     HR_IDS,
     OUTSIDER,
     STAFF,
@@ -40,8 +43,8 @@ class Story:
     def show(self, who: str, text: str) -> None:
         self.say(f"[{self.names.get(who, who)} が見た画面]\n{indent(text)}")
 
-    def channel(self, channel: str, label: str) -> None:
-        for message in self.h.standin.messages(channel)[-1:]:
+    def channel(self, channel: str, label: str, last: int = 1) -> None:
+        for message in self.h.standin.messages(channel)[-last:]:
             self.say(f"[{label}]\n{indent(message_text(message, self.names))}")
             for reply in self.h.standin.replies(channel, message["ts"]):
                 self.say(indent("└ " + message_text(reply, self.names)))
@@ -163,6 +166,22 @@ async def _followups(story: Story) -> None:
     story.dm(SUPERVISOR_IDS[0])
 
 
+async def _digest(story: Story) -> None:
+    h = story.h
+    story.scene("8. 月曜 9:00 — 人事チャンネルに週次集計(数値のみ)とグラフ")
+    h.now.moment = datetime(2026, 12, 7, 9, 0, tzinfo=h.svc.clock.zone)
+    await send_weekly(h.svc)
+    await h.settle()
+    story.channel(HR, "人事チャンネル", last=2)
+    for upload in h.standin.files:
+        story.say(
+            indent(
+                f"📎 {upload.get('title') or upload.get('filename')}"
+                f"({len(upload.get('bytes') or b'')} バイトのPNG)"
+            )
+        )
+
+
 async def _question(story: Story) -> None:
     story.scene("9. 方針について質問する")
     for question in (
@@ -186,6 +205,7 @@ async def run_demo(say: Say, extra: list[Callable[[Story], Any]] | None = None) 
             alert = await _report(story)
             await _act(story, alert)
             await _followups(story)
+            await _digest(story)
             for step in extra or []:
                 await step(story)
             await _question(story)

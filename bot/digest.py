@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cron import cron_trigger
 from bot.domain import ContactChannel
 from bot.messages import Catalog
 from bot.outbox import POST, enqueue_message
@@ -128,14 +129,6 @@ def behaviour_labels(policy: PolicyDocument) -> dict[int, str]:
     return {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
 
 
-def _slack_builder() -> Builder:
-    # The Block Kit builder lives at the Slack edge; the job reaches it at call time, much as
-    # the composition root hands the edge's SlackRenderer to the domain.
-    from handlers.digest_view import build_digest_message
-
-    return build_digest_message
-
-
 async def _hr_channel_safe(svc: Services, week: str) -> bool:
     channel = svc.settings.hr_channel
     try:
@@ -157,7 +150,11 @@ async def send_digest(svc: Services, span: WeekSpan, *, build: Builder | None = 
     if not await _hr_channel_safe(svc, span.week):
         return False
     figures = await week_figures(svc, span)
-    message = (build or _slack_builder())(figures, svc.catalog, behaviour_labels(svc.policy))
+    message = (
+        build(figures, svc.catalog, behaviour_labels(svc.policy))
+        if build
+        else svc.renderer.digest(figures)
+    )
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
         claimed = await q.claim_week(session, week=span.week, now=now, worker=svc.worker_id)
@@ -206,7 +203,7 @@ async def send_weekly(svc: Services) -> bool:
 
 
 def _trigger(svc: Services) -> CronTrigger:
-    return CronTrigger.from_crontab(svc.settings.digest_cron, timezone=svc.settings.zone)
+    return cron_trigger(svc.settings.digest_cron, svc.settings.zone)
 
 
 def schedule_digest(scheduler: Any, svc: Services) -> None:
@@ -233,6 +230,8 @@ def schedule_digest(scheduler: Any, svc: Services) -> None:
         replace_existing=True,
         max_instances=1,
         coalesce=True,
+        # At start too: a week missed while the app was down goes out now.
+        next_run_time=datetime.now(svc.settings.zone),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.digest import schedule_digest
 from bot.followup_jobs import run_due_followups
 from bot.retention import schedule_retention
 from bot.services import Services
@@ -39,6 +40,7 @@ def start_scheduler(svc: Services) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=svc.settings.zone)
     _every(scheduler, drain_outbox, OUTBOX_SECONDS, svc, "outbox.drain")
     _every(scheduler, run_due_followups, FOLLOWUP_SECONDS, svc, "followups.due")
+    schedule_digest(scheduler, svc)
     schedule_retention(scheduler, svc)
     scheduler.start()
     return scheduler

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import Clock
+from bot.digest import behaviour_labels
 from bot.domain import CaseView
 from bot.messages import Catalog
 from bot.policy.document import PolicyDocument
 from handlers.alert_view import build_alert, format_time
+from handlers.digest_view import build_digest_message
 from handlers.ids import Action, Block
 from handlers.text import button, clip, quote, section
 
@@ -56,3 +58,6 @@ class SlackRenderer:
 
     def text(self, text: str) -> Message:
         return {"text": text}
+
+    def digest(self, figures: Any) -> Message:
+        return build_digest_message(figures, self.cat, behaviour_labels(self.policy))
