@@ -32,7 +32,13 @@ class CaseCounter(SQLModel, table=True):
 
 class Report(SQLModel, table=True):
     __tablename__ = "report"
-    __table_args__ = (UniqueConstraint("year", "seq", name="uq_report_year_seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_report_year_seq"),
+        # The digest counts events by when they happened and open cases at a moment.
+        Index("ix_report_acknowledged_at", "acknowledged_at"),
+        Index("ix_report_escalated_at", "escalated_at"),
+        Index("ix_report_resolved_created", "resolved_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_number: str = Field(max_length=20, unique=True, index=True)
@@ -116,7 +122,10 @@ class FollowUp(SQLModel, table=True):
     """A durable reminder, escalation or check-in with its due time."""
 
     __tablename__ = "followup"
-    __table_args__ = (Index("ix_followup_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_followup_due", "status", "due_at"),
+        Index("ix_followup_responded_at", "responded_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="report.id", index=True)
