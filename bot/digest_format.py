@@ -39,7 +39,7 @@ def circled(number: int) -> str:
 
 
 def _day(cat: Catalog, moment: datetime | date) -> str:
-    weekday = cat.t("digest.weekdays")[moment.weekday()]
+    weekday = cat.t("digest.weekdays").split(",")[moment.weekday()]
     return cat.t("digest.day", month=moment.month, day=moment.day, weekday=weekday)
 
 

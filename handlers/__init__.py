@@ -9,6 +9,7 @@ from handlers import (
     checkin,
     commands,
     dedupe,
+    home,
     hr,
     message_events,
     questions,
@@ -18,5 +19,6 @@ from handlers import (
 
 def register_all(app: AsyncApp) -> None:
     dedupe.register(app)
-    for module in (commands, report_modal, alert_actions, checkin, questions, message_events, hr):
+    surfaces = (commands, report_modal, alert_actions, checkin, questions, message_events, home, hr)
+    for module in surfaces:
         module.register(app)

@@ -43,6 +43,7 @@ class Action(StrEnum):
     SNOOZE = "case.snooze"
     CHECKIN_OK = "checkin.ok"
     CHECKIN_HELP = "checkin.help"
+    HOME_REPORT = "home.report"
 
 
 # Field names used by the domain's validation, mapped to the modal's blocks.
@@ -55,3 +56,15 @@ FIELD_BLOCKS = {
     "urgency": Block.URGENCY,
     "support": Block.SUPPORT,
 }
+
+ROW_ID_MAX = 2**31 - 1  # an INTEGER primary key; larger numbers make PostgreSQL refuse the query
+
+
+def row_id(value: object) -> int | None:
+    """A database id carried in a button value or metadata, or None when it cannot be one.
+    str.isdigit() alone accepts "²" and other digits int() refuses."""
+    text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    number = int(text)
+    return number if 0 < number <= ROW_ID_MAX else None

@@ -132,3 +132,18 @@ async def test_snooze_holds_reminders_for_a_day(harness: Harness) -> None:
     await harness.settle()
     texts = [r["text"] for r in harness.standin.replies(SUPERVISORS, alert["ts"])]
     assert len([t for t in texts if "まだ確認されていません" in t]) == 1
+
+
+async def test_home_tab_lists_only_my_reports_and_opens_the_modal(harness: Harness) -> None:
+    await submit(harness, "窓口で長時間怒鳴られた", user=STAFF[0])
+    await submit(harness, "電話で脅された", user=STAFF[1])
+    [mine, theirs] = sorted(await reports(harness), key=lambda r: r.reporter_id)
+    await harness.driver.app_home_opened(STAFF[0])
+    await harness.settle()
+    home = all_text(harness.standin.home_views[STAFF[0]])
+    assert mine.case_number in home and theirs.case_number not in home
+    before = set(harness.standin.views)
+    home_id = harness.standin.home_views[STAFF[0]]["id"]
+    await harness.driver.view_block_action(STAFF[0], home_id, "home.report", "open")
+    await harness.settle()
+    assert [v for v in harness.standin.views if v not in before]
