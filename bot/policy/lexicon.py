@@ -58,9 +58,15 @@ def compile_phrase(
     owner: str, text: str, kind: str, analyzer: Analyzer, readings: Readings
 ) -> Phrase | None:
     pieces = tuple(render_piece(p.strip(), analyzer, readings) for p in text.split("&"))
-    if not pieces or any(not p[0].strip() for p in pieces):
+    if not pieces or any(not p[0].strip() or _lone_kana(p[0]) for p in pieces):
         return None
     return Phrase(owner, pieces, WEIGHTS[kind] * _length_factor(pieces))
+
+
+def _lone_kana(rendered: str) -> bool:
+    """One kana left after folding (「ビビ」→「び」, 「いい」→「い」) matches almost anything."""
+    text = rendered.strip()
+    return len(text) == 1 and "\u3041" <= text <= "\u309f"
 
 
 def _length_factor(pieces: Sequence[tuple[str, ...]]) -> float:
@@ -81,17 +87,29 @@ def _is_kanji(ch: str) -> bool:
 def with_document_frequency(phrases: list[Phrase], profiles: dict[str, str]) -> list[Phrase]:
     """Down-weight phrases that also fit other passages, as IDF would."""
     texts = list(profiles.values())
+    # Character pairs of each profile: a cheap first test before the substring search.
+    grams = [_bigrams(t) for t in texts]
+    seen: dict[tuple[str, ...], int] = {}
     result = []
     for phrase in phrases:
         if phrase.owner not in profiles:
             result.append(phrase)
             continue
         # Unstripped, so an English word only counts as a whole word ("fir" ≠ "first").
-        keys = [p[0] for p in phrase.pieces]
-        first, rest = keys[0], keys[1:]
-        df = sum(1 for t in texts if first in t and all(k in t for k in rest))
+        keys = tuple(p[0] for p in phrase.pieces)
+        if keys not in seen:
+            # Most phrases have one part: a plain containment count is much cheaper.
+            first, rest = keys[0], keys[1:]
+            pairs = _bigrams(first)
+            fits = [t for t, g in zip(texts, grams, strict=True) if pairs <= g and first in t]
+            seen[keys] = sum(all(k in t for k in rest) for t in fits) if rest else len(fits)
+        df = seen[keys]
         result.append(Phrase(phrase.owner, phrase.pieces, phrase.weight / math.sqrt(max(df, 1))))
     return result
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 class Lexicon:

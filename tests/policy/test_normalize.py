@@ -40,3 +40,37 @@ def test_render_pads_english_words_and_applies_readings() -> None:
     readings = Readings({"どげざ": "土下座"})
     assert render("どげざ、しろ!", readings) == " 土下座 しろ "
     assert render("He HIT me", readings) == " he hit me "
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("手ぇついて", "手ついて"),  # a drawn-out small vowel after a kanji
+        ("ねぇ", "ね"),  # ... or after a kana of the same vowel
+        ("毎日30回も電話", "毎日何回も電話"),  # counted repetition (3 or more)
+        ("数十件のメール", "何件のメール"),
+        ("calls me 20 times a day", "calls me many times a day"),
+        ("fifty emails", "many emails"),
+        ("he wont leave", "he won't leave"),  # apostrophe-less contractions
+        ("im scared", "I'm scared"),
+    ],
+)
+def test_render_folds_chat_spellings(text: str, same_as: str) -> None:
+    assert render(text) == render(same_as)
+
+
+@pytest.mark.parametrize("text", ["1回説明した", "110番", "2 times", "twice"])
+def test_one_or_two_is_not_repetition(text: str) -> None:
+    rendered = render(text)
+    assert "何" not in rendered and "many" not in rendered
+
+
+def test_small_vowels_of_loanwords_are_kept() -> None:
+    assert "ぇ" in render("フェイスブック") and "ぃ" in render("ティックトック")
+
+
+def test_collapsed_short_reading_is_not_applied() -> None:
+    # 「たたい」 folds to 「たい」, which would fire inside 「いたい」 and 「したい」.
+    readings = Readings({"たたい": "叩い", "どげざ": "土下座"})
+    assert render("関係でいたい", readings) == " 関係でいたい "
+    assert render("どげざ", readings) == " 土下座 "
