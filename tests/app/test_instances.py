@@ -39,24 +39,6 @@ async def _run_both(standin: SlackStandin, key: str) -> None:
         for start in range(0, REPORTS, 20):
             batch = [((a, b)[i % 2], STAFF[i % 2], i) for i in range(start, start + 20)]
             views = [await _open(h, user) for h, user, _ in batch]
-            await asyncio.gather(
-                *(_submit(h, user, v, i) for (h, user, i), v in zip(batch, views, strict=True))
-            )
-        await asyncio.gather(a.settle(), b.settle())
-        for h in (a, b):
-            h.now.advance(days=8)
-        await asyncio.gather(run_due_followups(a.svc), run_due_followups(b.svc))
-        await asyncio.gather(a.settle(), b.settle())
-
-
-async def _run_both(standin: SlackStandin, key: str) -> None:
-    async with (
-        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as a,
-        running_harness(PG_URL, standin=standin, KASUHARA_DATA_KEY=key) as b,
-    ):
-        for start in range(0, REPORTS, 20):
-            batch = [((a, b)[i % 2], STAFF[i % 2], i) for i in range(start, start + 20)]
-            views = [await _open(h, user) for h, user, _ in batch]
             pairs = zip(batch, views, strict=True)
             await asyncio.gather(*(_submit(h, user, v, i) for (h, user, i), v in pairs))
         await asyncio.gather(a.settle(), b.settle())
