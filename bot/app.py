@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 import handlers
 from bot.clock import Clock
@@ -24,6 +25,7 @@ from bot.policy.matcher import PolicyMatcher
 from bot.scheduler import start_scheduler
 from bot.services import Services
 from bot.slack_io import SlackGateway, make_client
+from handlers.envelope import malformed
 from handlers.messages import SlackRenderer
 from storage.db import make_engine, make_sessions
 from storage.migrate import upgrade
@@ -74,17 +76,40 @@ def create_app(svc: Services) -> AsyncApp:
     @app.error
     async def handle_error(error: Exception, body: dict[str, Any]) -> None:
         # Never log the body: it carries report and question text.
-        log.error(
-            "listener failed: %s (%s)", type(error).__name__, body.get("type", "?"), exc_info=error
-        )
+        kind = body.get("type") if isinstance(body, dict) else None
+        kind = kind if isinstance(kind, str) and kind.isidentifier() else "?"
+        log.error("listener failed: %s (%s)", type(error).__name__, kind, exc_info=error)
 
     handlers.register_all(app)
     return app
 
 
+async def _readable(request: web.Request) -> AsyncBoltRequest | None:
+    """The request as Bolt sees it, or None when it cannot have come from Slack. Bolt parses
+    the body (and reads its fields) before checking the signature, and answers 500 to shapes
+    it trips over, so those are refused here with 400."""
+    try:
+        bolt_request = await to_bolt_request(request)
+    except Exception as exc:  # not UTF-8, not JSON, or fields of the wrong type
+        log.warning("unreadable request refused: %s", type(exc).__name__)
+        return None
+    field = malformed(bolt_request.body)
+    if field is not None:
+        log.warning("malformed request refused: field %s", field)
+        return None
+    return bolt_request
+
+
 def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web.Application:
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        bolt_request = await _readable(request)
+        if bolt_request is None:
+            return web.Response(status=400, text="bad request")
+        try:
+            bolt_response = await app.async_dispatch(bolt_request)
+        except Exception as exc:  # Bolt's own code trips over some malformed (signed) bodies
+            log.warning("request not dispatched: %s", type(exc).__name__)
+            return web.Response(status=400, text="bad request")
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:

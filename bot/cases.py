@@ -154,13 +154,17 @@ async def load_case(svc: Services, case_id: int) -> CaseView | None:
 
 async def refuse(svc: Services, *, case_id: int | None, actor: str, action: str) -> ActionResult:
     async with svc.sessions.begin() as session:
+        detail: dict[str, object] = {"attempted": action}
+        if case_id is not None and await get_report(session, case_id=case_id) is None:
+            # A forged id: recorded in the detail, since the column must name a real case.
+            detail["unknown_case"], case_id = case_id, None
         await add_audit(
             session,
             at=svc.clock.now(),
             actor_id=actor,
             action="action.refused",
             case_id=case_id,
-            detail={"attempted": action},
+            detail=detail,
         )
     log.warning("refused action=%s actor=%s case_id=%s", action, actor, case_id)
     return ActionResult(changed=False, notice_key="actions.forbidden")

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from bot.crypto import Cipher, DataKeyError, generate_key
 from bot.logging_setup import configure_logging
+from bot.policy.document import PolicyFormatError
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.WARNING)
     try:
         return int(args.func(args))
-    except (ConfigError, DataKeyError) as exc:
+    except (ConfigError, DataKeyError, PolicyFormatError) as exc:
         print(f"kasuhara-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     language: str = Field("ja", alias="KASUHARA_LANGUAGE", pattern="^(ja|en)$")
     support_contacts: str = Field("", alias="KASUHARA_SUPPORT_CONTACTS")
     internal_desk: str = Field("", alias="KASUHARA_INTERNAL_DESK")
-    retention: str = Field("3y", alias="KASUHARA_RETENTION", pattern=r"^\d+[ymwd]$")
+    retention: str = Field("3y", alias="KASUHARA_RETENTION", pattern=r"^[1-9]\d*[ymwd]$")
     reminder_minutes: int = Field(15, alias="KASUHARA_REMINDER_MINUTES", ge=1)
     urgent_reminder_minutes: int = Field(5, alias="KASUHARA_URGENT_REMINDER_MINUTES", ge=1)
     escalate_minutes: int = Field(60, alias="KASUHARA_ESCALATE_MINUTES", ge=1)

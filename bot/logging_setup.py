@@ -54,16 +54,32 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 def hold_library_loggers() -> None:
-    """Raise (never lower) the levels of the libraries in HELD."""
+    """Raise (never lower) the levels of the libraries in HELD to at least their floor."""
     for name, floor in HELD.items():
         logger = logging.getLogger(name)
-        logger.setLevel(max(logger.level, floor))
+        logger.setLevel(max(logger.getEffectiveLevel(), floor))
+
+
+class _WithholdBodies(logging.Filter):
+    """Bolt's "Unhandled request" warning quotes parts of the body (ids from Slack, but a forged
+    request can put any text there) and a code sample: the fact is kept, the quote dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Unhandled request"):
+            record.msg, record.args = "Unhandled request (body withheld)", ()
+        return True
 
 
 def bolt_logger() -> logging.Logger:
-    """The logger to give AsyncApp: Bolt derives every listener's logger from it."""
+    """The logger to give AsyncApp: Bolt derives every listener's logger (level and filters)
+    from it."""
     hold_library_loggers()
-    return logging.getLogger(BOLT_LOGGER)
+    logger = logging.getLogger(BOLT_LOGGER)
+    # Explicit, not inherited: Bolt copies this level onto loggers outside "slack_bolt".
+    logger.setLevel(logger.getEffectiveLevel())
+    if not any(isinstance(f, _WithholdBodies) for f in logger.filters):
+        logger.addFilter(_WithholdBodies())
+    return logger
 
 
 def fingerprint(text: str) -> str:

@@ -11,8 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cases import ActionResult, audit_view, perform, refuse
 from bot.domain import OUTCOME_MAX, CaseAction
 from bot.services import Services
-from handlers.ids import Action, Block, Callback
-from handlers.text import MODAL_TITLE_MAX, plain, section
+from handlers.after_ack import contained
+from handlers.envelope import as_dict
+from handlers.ids import Action, Block, Callback, row_id
+from handlers.text import MODAL_TITLE_MAX, clean, plain, section
 
 BUTTONS = {
     Action.ACK: CaseAction.ACK,
@@ -24,8 +26,7 @@ BUTTONS = {
 
 def _case_id(body: dict[str, Any]) -> int | None:
     actions = body.get("actions") or [{}]
-    value = str(actions[0].get("value", ""))
-    return int(value) if value.isdigit() else None
+    return row_id(actions[0].get("value"))
 
 
 async def _notify(svc: Services, respond: AsyncRespond, result: ActionResult) -> None:
@@ -104,30 +105,44 @@ async def handle_resolve_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     svc: Services = context["svc"]
-    values = (view.get("state") or {}).get("values") or {}
-    outcome = str(((values.get(Block.OUTCOME) or {}).get(Action.OUTCOME) or {}).get("value") or "")
+    outcome = _outcome(view)
     if len(outcome) > OUTCOME_MAX:
         text = svc.catalog.t("resolve_modal.outcome_too_long", limit=OUTCOME_MAX)
         await ack(response_action="errors", errors={Block.OUTCOME: text})
         return
-    try:
-        case_id = int(json.loads(view.get("private_metadata") or "{}").get("case_id"))
-    except (TypeError, ValueError, AttributeError):
+    case_id = _metadata_case_id(view)
+    actor = str(as_dict(body.get("user")).get("id", ""))
+    if case_id is None:
         await ack()
         return
+    if not await svc.is_member(svc.settings.supervisor_channel, actor):
+        # A view submission has no response_url: the refusal is shown in the modal itself.
+        refused = await refuse(svc, case_id=case_id, actor=actor, action=CaseAction.RESOLVE)
+        text = svc.catalog.t(refused.notice_key or "actions.forbidden")
+        await ack(response_action="errors", errors={Block.OUTCOME: text})
+        return
     await ack()
-    result = await perform(
-        svc,
-        case_id=case_id,
-        actor=body["user"]["id"],
-        action=CaseAction.RESOLVE,
-        outcome=outcome or None,
+    await perform(
+        svc, case_id=case_id, actor=actor, action=CaseAction.RESOLVE, outcome=outcome or None
     )
-    await _notify(svc, body, result)
+
+
+def _outcome(view: dict[str, Any]) -> str:
+    values = as_dict(as_dict(view.get("state")).get("values"))
+    raw = as_dict(as_dict(values.get(Block.OUTCOME)).get(Action.OUTCOME)).get("value")
+    return clean(raw) if isinstance(raw, str) else ""
+
+
+def _metadata_case_id(view: dict[str, Any]) -> int | None:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return None
+    return row_id(meta.get("case_id")) if isinstance(meta, dict) else None
 
 
 def register(app: AsyncApp) -> None:
     for action_id in BUTTONS:
-        app.action(action_id)(handle_case_button)
-    app.action(Action.RESOLVE)(handle_resolve_button)
-    app.view(Callback.RESOLVE)(handle_resolve_submission)
+        app.action(action_id)(contained(handle_case_button))
+    app.action(Action.RESOLVE)(contained(handle_resolve_button))
+    app.view(Callback.RESOLVE)(contained(handle_resolve_submission))

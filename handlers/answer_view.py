@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.policy.matcher import Answer
-
 from bot.messages import Catalog
 from bot.policy.document import Passage, PolicyDocument
+from bot.policy.matcher import Answer
 from handlers.text import SECTION_TEXT_MAX, clip, quote, section
 
 Message = dict[str, Any]

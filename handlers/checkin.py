@@ -8,7 +8,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 
 from bot.checkins import answer_checkin
 from bot.services import Services
-from handlers.ids import Action
+from handlers.after_ack import contained
+from handlers.ids import Action, row_id
 
 ANSWER = {Action.CHECKIN_OK: "ok", Action.CHECKIN_HELP: "help"}
 
@@ -19,12 +20,12 @@ async def handle_checkin_button(
     await ack()
     svc: Services = context["svc"]
     action = body["actions"][0]
-    value = str(action.get("value", ""))
-    if not value.isdigit():
+    followup_id = row_id(action.get("value"))
+    if followup_id is None:
         return
     thanks = await answer_checkin(
         svc,
-        followup_id=int(value),
+        followup_id=followup_id,
         user=body["user"]["id"],
         answer=ANSWER[Action(action["action_id"])],
     )
@@ -34,4 +35,4 @@ async def handle_checkin_button(
 
 def register(app: AsyncApp) -> None:
     for action_id in ANSWER:
-        app.action(action_id)(handle_checkin_button)
+        app.action(action_id)(contained(handle_checkin_button))

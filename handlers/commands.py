@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cases import reports_of
 from bot.services import Services
 from handlers import hr
+from handlers.after_ack import contained
 from handlers.alert_view import format_time
 from handlers.answer_view import build_answer
 from handlers.ids import COMMAND
@@ -88,4 +89,4 @@ async def handle_kasuhara_command(
 
 
 def register(app: AsyncApp) -> None:
-    app.command(COMMAND)(handle_kasuhara_command)
+    app.command(COMMAND)(contained(handle_kasuhara_command))

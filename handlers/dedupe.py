@@ -22,11 +22,12 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     trigger = body.get("trigger_id")
     if trigger:
         return f"trigger:{trigger}"
-    container = body.get("container") or {}
-    actions = body.get("actions") or []
-    if actions:
-        action = actions[0]
-        return f"action:{body.get('user', {}).get('id')}:{action.get('action_ts')}:{container}"
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        user = body.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else None
+        container = body.get("container") or {}
+        return f"action:{user_id}:{actions[0].get('action_ts')}:{container}"
     return None
 
 

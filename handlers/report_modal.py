@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cases import submit_report
 from bot.domain import validate_report
 from bot.services import Services
+from handlers.after_ack import contained
+from handlers.envelope import as_dict
 from handlers.ids import FIELD_BLOCKS, Block, Callback
 from handlers.report_view import build_report_modal, parse_report
 
@@ -40,13 +42,8 @@ async def handle_report_submission(
 ) -> None:
     svc: Services = context["svc"]
     now = svc.clock.now()
-    user = body.get("user") or {}
-    data = parse_report(
-        body.get("view") or {},
-        str(user.get("id", "")),
-        str((body.get("team") or {}).get("id", "")),
-        now,
-    )
+    user, team, view = (as_dict(body.get(k)) for k in ("user", "team", "view"))
+    data = parse_report(view, str(user.get("id", "")), str(team.get("id", "")), now)
     allowed = frozenset(n for n, _ in behaviour_options(svc))
     errors = validate_report(data, now, allowed)
     if errors:
@@ -95,6 +92,6 @@ async def handle_message_shortcut(
 
 
 def register(app: AsyncApp) -> None:
-    app.view(Callback.REPORT)(handle_report_submission)
-    app.shortcut(Callback.SHORTCUT_REPORT)(handle_report_shortcut)
-    app.shortcut(Callback.SHORTCUT_MESSAGE)(handle_message_shortcut)
+    app.view(Callback.REPORT)(contained(handle_report_submission))
+    app.shortcut(Callback.SHORTCUT_REPORT)(contained(handle_report_shortcut))
+    app.shortcut(Callback.SHORTCUT_MESSAGE)(contained(handle_message_shortcut))

@@ -8,8 +8,9 @@ from typing import Any
 
 from bot.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, ReportInput, Support
 from bot.messages import Catalog
+from handlers.envelope import as_dict
 from handlers.ids import Action, Block, Callback
-from handlers.text import MODAL_TITLE_MAX, clip, context, option, plain
+from handlers.text import MODAL_TITLE_MAX, clean, clip, context, option, plain
 
 
 def _input(
@@ -132,9 +133,12 @@ def build_report_modal(
 
 
 def _value(values: dict[str, Any], block: Block, action: Action) -> dict[str, Any]:
-    node = values.get(block, {})
-    found = node.get(action, {}) if isinstance(node, dict) else {}
-    return found if isinstance(found, dict) else {}
+    return as_dict(as_dict(values.get(block)).get(action))
+
+
+def _text(values: dict[str, Any], block: Block, action: Action) -> str:
+    raw = _value(values, block, action).get("value")
+    return clean(raw) if isinstance(raw, str) else ""
 
 
 def _selected(values: dict[str, Any], block: Block, action: Action) -> str:
@@ -147,23 +151,29 @@ def _numbers(values: dict[str, Any]) -> tuple[int, ...]:
     numbers = []
     for item in chosen if isinstance(chosen, list) else []:
         value = str(item.get("value", "")) if isinstance(item, dict) else ""
-        numbers.append(int(value) if value.isdigit() else -1)
+        # isdigit() alone passes "²", which int() refuses; three digits are plenty for ①–⑬.
+        ok = value.isascii() and value.isdigit() and len(value) <= 3
+        numbers.append(int(value) if ok else -1)
     return tuple(numbers)
 
 
 def _occurred(values: dict[str, Any], fallback: datetime) -> datetime:
     raw = _value(values, Block.OCCURRED, Action.OCCURRED).get("selected_date_time")
-    if isinstance(raw, int | float) or (isinstance(raw, str) and raw.isdigit()):
-        return datetime.fromtimestamp(int(raw), UTC)
+    if isinstance(raw, int | float) or (isinstance(raw, str) and raw.isascii() and raw.isdigit()):
+        try:
+            return datetime.fromtimestamp(int(raw), UTC)
+        except (OverflowError, OSError, ValueError):
+            # No such moment: reported as a time in the future, on the field.
+            return datetime.max.replace(tzinfo=UTC)
     return fallback
 
 
 def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime) -> ReportInput:
     """Turn Slack's view state into the domain's input; validation happens in the domain."""
-    values = (view.get("state") or {}).get("values") or {}
+    values = as_dict(as_dict(view.get("state")).get("values"))
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         meta = {}
     permalink = meta.get("permalink") if isinstance(meta, dict) else None
     return ReportInput(
@@ -172,9 +182,9 @@ def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime
         occurred_at=_occurred(values, now),
         contact_channel=_selected(values, Block.CONTACT, Action.CONTACT),
         behaviours=_numbers(values),
-        description=str(_value(values, Block.DESCRIPTION, Action.DESCRIPTION).get("value") or ""),
-        customer=str(_value(values, Block.CUSTOMER, Action.CUSTOMER).get("value") or "") or None,
+        description=_text(values, Block.DESCRIPTION, Action.DESCRIPTION),
+        customer=_text(values, Block.CUSTOMER, Action.CUSTOMER) or None,
         urgent=_selected(values, Block.URGENCY, Action.URGENCY) == "urgent",
         support=_selected(values, Block.SUPPORT, Action.SUPPORT) or Support.NONE,
-        source_permalink=permalink if isinstance(permalink, str) else None,
+        source_permalink=clean(permalink) if isinstance(permalink, str) else None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SECTION_TEXT_MAX = 3000
@@ -12,6 +13,17 @@ OPTION_TEXT_MAX = 75
 MODAL_TITLE_MAX = 24
 MESSAGE_BLOCKS_MAX = 50
 CONTEXT_TEXT_MAX = 2000
+
+
+# Lone surrogates (JSON may carry "\ud800") cannot be encoded as UTF-8, so they could be
+# neither encrypted nor sent back to Slack; NUL and the other C0 controls are never text.
+# Both become U+FFFD, one for one, so limits count what the user sent.
+_UNSENDABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """User text made storable and sendable; everything else in it is kept as typed."""
+    return _UNSENDABLE.sub("\ufffd", text)
 
 
 def escape(text: str) -> str:

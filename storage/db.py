@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,11 +15,24 @@ Sessions = async_sessionmaker[AsyncSession]
 
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **_sqlite_pool(url))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _sqlite_pool(url: str) -> dict[str, Any]:
+    """One connection per process. Every transaction begins IMMEDIATE (below), so SQLite runs
+    them one at a time however many connections there are; with one, they wait their turn in
+    the pool's queue, first come first served, instead of in SQLite's busy handler, which
+    retries with sleeps of up to 100 ms (bench/bench_ack.py: p99 ack 450-830 ms -> under 100).
+    Another process on the same file still waits on busy_timeout. In-memory databases
+    already get SQLAlchemy's single-connection StaticPool."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or "mode=memory" in url:
+        return {}
+    return {"pool_size": 1, "max_overflow": 0}
 
 
 def make_sessions(engine: AsyncEngine) -> Sessions:

@@ -27,7 +27,7 @@ def test_headline_and_figures_read_naturally() -> None:
     assert first == "*報告件数* 6件(前週 2件・4件増)\n緊急 2件 ・ 対応後の報告 4件"
     body = "\n".join(rest)
     assert "① 身体的な攻撃 … 2件" in body and "⑬ その他、職員等の就業環境を害する言動 … 1件" in body
-    assert "*行為別・推定*" in body and "⑤ 継続的な … 1件" in body
+    assert "*行為別・推定*" in body and "⑤ 継続的・執拗な言動 … 1件" in body
     assert "行為の選択・推定なし … 1件" in body
     assert "電話 … 2件" in body and "訪問" not in body  # channels with none are left out
     assert "中央値 25分 ・ 最長 6日23時間" in body
