@@ -1,4 +1,4 @@
-"""The report lifecycle: intake, supervisor actions, and who may do what."""
+"""Supervisor actions on a case, and who may do what."""
 
 from __future__ import annotations
 
@@ -9,133 +9,21 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import followups
-from bot.clock import as_utc
-from bot.domain import (
-    CaseAction,
-    CaseView,
-    ReportInput,
-    join_numbers,
-    parse_numbers,
-)
-from bot.outbox import ALERT, ALERT_UPDATE, DM, STAFF_DM, THREAD, enqueue_message
+from bot.case_view import to_view
+from bot.domain import CaseAction, CaseView
+from bot.outbox import ALERT_UPDATE, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
 from storage.followups import cancel_followups
 from storage.models import CaseStatus, Report
 from storage.reports import (
-    add_report,
     get_report,
-    next_case_seq,
     report_by_alert,
     reports_by_reporter,
     update_report_if,
 )
 
 log = logging.getLogger("kasuhara.cases")
-
-
-def case_number(year: int, seq: int) -> str:
-    return f"KH-{year}-{seq:04d}"
-
-
-def to_view(svc: Services, report: Report) -> CaseView:
-    assert report.id is not None
-    decrypt = svc.cipher.decrypt
-    return CaseView(
-        id=report.id,
-        case_number=report.case_number,
-        reporter_id=report.reporter_id,
-        occurred_at=as_utc(report.occurred_at),
-        created_at=as_utc(report.created_at),
-        contact_channel=report.contact_channel,
-        behaviours=parse_numbers(report.behaviours),
-        suggested_behaviours=parse_numbers(report.suggested_behaviours),
-        urgent=report.urgent,
-        support=report.support,
-        description=decrypt(report.description_enc),
-        customer=decrypt(report.customer_enc),
-        source_permalink=decrypt(report.source_permalink_enc),
-        status=report.status,
-        acknowledged_by=report.acknowledged_by,
-        acknowledged_at=_utc(report.acknowledged_at),
-        owner_id=report.owner_id,
-        owned_at=_utc(report.owned_at),
-        escalated_by=report.escalated_by,
-        escalated_at=_utc(report.escalated_at),
-        resolved_by=report.resolved_by,
-        resolved_at=_utc(report.resolved_at),
-        alert_channel=report.alert_channel,
-        alert_ts=report.alert_ts,
-        purged=report.purged_at is not None,
-    )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment else None
-
-
-def _new_report(svc: Services, data: ReportInput, now: datetime, seq: int) -> Report:
-    year = svc.clock.local(now).year
-    reminder_s, escalate_s = followups.timings(svc.settings, data.urgent)
-    suggested = () if data.behaviours else tuple(svc.matcher.suggest_behaviours(data.description))
-    encrypt = svc.cipher.encrypt
-    return Report(
-        case_number=case_number(year, seq),
-        year=year,
-        seq=seq,
-        team_id=data.team_id,
-        reporter_id=data.reporter_id,
-        occurred_at=data.occurred_at,
-        created_at=now,
-        contact_channel=data.contact_channel,
-        behaviours=join_numbers(data.behaviours),
-        suggested_behaviours=join_numbers(suggested),
-        urgent=data.urgent,
-        support=data.support,
-        description_enc=encrypt(data.description),
-        customer_enc=encrypt(data.customer or None),
-        source_permalink_enc=encrypt(data.source_permalink),
-        description_length=len(data.description),
-        reminder_after_s=reminder_s,
-        escalate_after_s=escalate_s,
-    )
-
-
-async def submit_report(svc: Services, data: ReportInput) -> CaseView:
-    """Save the report, its alert, the reporter's receipt and its follow-ups in one transaction."""
-    now = svc.clock.now()
-    async with svc.sessions.begin() as session:
-        seq = await next_case_seq(session, year=svc.clock.local(now).year)
-        report = await add_report(session, _new_report(svc, data, now, seq))
-        view = to_view(svc, report)
-        await add_audit(
-            session,
-            at=now,
-            actor_id=data.reporter_id,
-            action="report.created",
-            case_id=view.id,
-            detail={"urgent": data.urgent, "length": len(data.description)},
-        )
-        await enqueue_message(
-            session, now=now, kind=ALERT, channel=svc.settings.supervisor_channel, case_id=view.id
-        )
-        await enqueue_message(
-            session,
-            now=now,
-            kind=DM,
-            channel=data.reporter_id,
-            case_id=view.id,
-            message=svc.renderer.receipt(view),
-        )
-        followups.plan_new_case(session, report, svc.settings, svc.clock)
-    log.info(
-        "report saved case=%s urgent=%s length=%d",
-        view.case_number,
-        data.urgent,
-        len(data.description),
-    )
-    svc.deliverer.kick()
-    return view
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import followups as fu
-from bot.cases import to_view
+from bot.case_view import to_view
 from bot.clock import as_utc
 from bot.outbox import DM, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services

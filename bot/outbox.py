@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.case_view import to_view
 from bot.render import Message
 from bot.slack_io import case_metadata, dumps
 from storage import outbox as rows
@@ -244,8 +245,6 @@ class Deliverer:
             raise Deferred(morning)
 
     async def _case(self, case_id: int | None) -> Any:
-        from bot.cases import to_view  # the case module imports this one
-
         async with self.svc.sessions.begin() as session:
             report = await get_report(session, case_id=case_id or 0)
             return to_view(self.svc, report) if report else None
