@@ -6,7 +6,9 @@ import math
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -106,3 +108,46 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def _proc_ticks(pid: int | str) -> int:
+    """CPU ticks (user + system) a process has used; 0 where /proc cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
+@dataclass
+class CpuShare:
+    """How busy the machine was while measuring, and how much of that was somebody else."""
+
+    ours: float  # percent of the whole machine (all cores) used by the bench's own processes
+    others: float  # percent used by everything else: other people's tests skew the figures
+
+
+class CpuMeter:
+    def __init__(self, pids: Sequence[int | str]) -> None:
+        self.pids = list(pids)
+        self.start = self._sample()
+
+    def _sample(self) -> tuple[int, int, int]:
+        busy, total = _machine_ticks()
+        return busy, total, sum(_proc_ticks(p) for p in self.pids)
+
+    def stop(self) -> CpuShare:
+        busy, total, ours = (b - a for a, b in zip(self.start, self._sample(), strict=True))
+        if total <= 0:
+            return CpuShare(math.nan, math.nan)
+        return CpuShare(100 * ours / total, 100 * max(0, busy - ours) / total)

@@ -26,9 +26,9 @@ def _sqlite_pool(url: str) -> dict[str, Any]:
     """One connection per process. Every transaction begins IMMEDIATE (below), so SQLite runs
     them one at a time however many connections there are; with one, they wait their turn in
     the pool's queue, first come first served, instead of in SQLite's busy handler, which
-    retries with sleeps of up to 100 ms (bench/bench_ack.py: p99 ack 450-830 ms -> under 100).
-    Another process on the same file still waits on busy_timeout. In-memory databases
-    already get SQLAlchemy's single-connection StaticPool."""
+    retries with sleeps of up to 100 ms that overshoot the lock's release (bench/bench_ack.py
+    at 40 requests/s: ack p99 1.5-1.8 s -> 0.3-0.5 s). Another process on the same file still
+    waits on busy_timeout. In-memory databases already get SQLAlchemy's StaticPool."""
     database = make_url(url).database
     if not database or database == ":memory:" or "mode=memory" in url:
         return {}
