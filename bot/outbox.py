@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.case_view import to_view
 from bot.render import Message
-from bot.slack_io import case_metadata, dumps
+from bot.slack_io import case_metadata, dumps, message_metadata
 from storage import outbox as rows
 from storage.models import OutboxMessage, OutboxStatus
 from storage.reports import get_report, set_alert_ref
@@ -225,7 +225,29 @@ class Deliverer:
             await self._quiet_hours(row.channel)
         if row.kind in (DM, STAFF_DM):
             channel = await self.svc.gateway.open_dm(row.channel)
-        return await self.svc.gateway.post(channel, message)
+        return await self._post_once(row, channel, message)
+
+    async def _post_once(
+        self,
+        row: OutboxMessage,
+        channel: str,
+        message: Message,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        case_id: int | None = None,
+    ) -> str:
+        """Post, unless an earlier try reached Slack without us hearing the answer: every
+        message carries its outbox id in metadata, and a retry looks for it first."""
+        assert row.id is not None
+        if row.attempts > 1:
+            found = await self.svc.gateway.find_sent(
+                channel, row.id, thread_ts=thread_ts, case_id=case_id
+            )
+            if found:
+                return found
+        return await self.svc.gateway.post(
+            channel, message, thread_ts=thread_ts, metadata=metadata or message_metadata(row.id)
+        )
 
     async def _guard(self, channel: str) -> None:
         """Report content goes only to a private, internal channel: asked of Slack before
@@ -253,15 +275,10 @@ class Deliverer:
         case = await self._case(row.case_id)
         if case is None or case.alert_ts:
             return case.alert_ts if case else None
-        if row.attempts > 1:
-            # An earlier try may have reached Slack without us hearing the answer.
-            found = await self.svc.gateway.find_case_message(row.channel, case.id)
-            if found:
-                return found
-        meta = case_metadata(case.id, case.case_number)
-        return await self.svc.gateway.post(
-            row.channel, self.svc.renderer.alert(case), metadata=meta
-        )
+        assert row.id is not None
+        meta = case_metadata(case.id, case.case_number, row.id)
+        alert = self.svc.renderer.alert(case)
+        return await self._post_once(row, row.channel, alert, metadata=meta, case_id=case.id)
 
     async def _send_to_alert(self, row: OutboxMessage, message: Message) -> str | None:
         case = await self._case(row.case_id)
@@ -274,4 +291,4 @@ class Deliverer:
                 case.alert_channel, case.alert_ts, self.svc.renderer.alert(case)
             )
             return case.alert_ts
-        return await self.svc.gateway.post(case.alert_channel, message, thread_ts=case.alert_ts)
+        return await self._post_once(row, case.alert_channel, message, thread_ts=case.alert_ts)

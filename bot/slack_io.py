@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 CASE_EVENT_TYPE = "kasuhara_case"
+MESSAGE_EVENT_TYPE = "kasuhara_message"
 
 
 def make_client(token: str, base_url: str) -> AsyncWebClient:
@@ -100,16 +101,35 @@ class SlackGateway:
             return ChannelVerdict(channel, False, "not_member", name)
         return ChannelVerdict(channel, True, None, name)
 
-    async def find_case_message(self, channel: str, case_id: int, pages: int = 5) -> str | None:
-        """Whether an alert for the case is already there (a send that ended without answer).
+    async def find_sent(
+        self,
+        channel: str,
+        outbox_id: int,
+        *,
+        thread_ts: str | None = None,
+        case_id: int | None = None,
+        pages: int = 5,
+    ) -> str | None:
+        """Whether a message of ours is already there (a send that ended without an answer).
         Newest first, a few pages deep: a retry comes minutes after the lost attempt."""
         cursor: str | None = None
         for _ in range(pages):
-            resp = await self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200, cursor=cursor
-            )
+            if thread_ts:
+                resp = await self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            else:
+                resp = await self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=200, cursor=cursor
+                )
             for message in resp.get("messages", []):
-                if _case_id(message) == case_id:
+                if _outbox_id(message) == outbox_id or (
+                    case_id is not None and _alert_case_id(message) == case_id
+                ):
                     return str(message["ts"])
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -144,18 +164,27 @@ class SlackGateway:
         }
 
 
-def _case_id(message: dict[str, Any]) -> int | None:
+def _outbox_id(message: dict[str, Any]) -> int | None:
+    meta = message.get("metadata") or {}
+    if meta.get("event_type") not in (CASE_EVENT_TYPE, MESSAGE_EVENT_TYPE):
+        return None
+    return (meta.get("event_payload") or {}).get("outbox_id")
+
+
+def _alert_case_id(message: dict[str, Any]) -> int | None:
     meta = message.get("metadata") or {}
     if meta.get("event_type") != CASE_EVENT_TYPE:
         return None
     return (meta.get("event_payload") or {}).get("case_id")
 
 
-def case_metadata(case_id: int, case_number: str) -> dict[str, Any]:
-    return {
-        "event_type": CASE_EVENT_TYPE,
-        "event_payload": {"case_id": case_id, "case": case_number},
-    }
+def case_metadata(case_id: int, case_number: str, outbox_id: int) -> dict[str, Any]:
+    payload = {"case_id": case_id, "case": case_number, "outbox_id": outbox_id}
+    return {"event_type": CASE_EVENT_TYPE, "event_payload": payload}
+
+
+def message_metadata(outbox_id: int) -> dict[str, Any]:
+    return {"event_type": MESSAGE_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}}
 
 
 def dumps(message: dict[str, Any]) -> str:

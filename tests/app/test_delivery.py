@@ -52,7 +52,7 @@ async def test_alert_that_reached_slack_unheard_is_not_posted_twice(harness: Har
     await harness.svc.gateway.client.chat_postMessage(
         channel=SUPERVISORS,
         text="(first try)",
-        metadata=case_metadata(report.id, report.case_number),
+        metadata=case_metadata(report.id, report.case_number, outbox_id=0),
     )
     await _drain_for(harness, 20)
     assert len(alerts(harness)) == 1
