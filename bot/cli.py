@@ -82,13 +82,22 @@ def cmd_eval_qa(args: argparse.Namespace) -> int:
     return 0
 
 
-def _iso_week(text: str) -> str:
+def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse `type` that shows the parser's own message for a bad value."""
+
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def _iso_week(text: str) -> object:
     from bot.weeks import parse_week
 
-    try:
-        return parse_week(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return _argument(parse_week)(text)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -119,10 +128,7 @@ def cmd_rotate_key(_: argparse.Namespace) -> int:
 def _age(text: str) -> object:
     from bot.retention import parse_age
 
-    try:
-        return parse_age(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return _argument(parse_age)(text)
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
