@@ -3,7 +3,7 @@
     python bench/ack_server.py --mode app --database-url URL --api-url STANDIN_API_URL
 
 Prints `READY <port>` once it listens and serves until its standard input closes, so it
-never outlives the bench that started it. Both modes are wired as `bot.harness` wires the
+never outlives the bench that started it. Both modes are wired as `bot.demo.harness` wires the
 app (harness settings, aiohttp, the same signing secret); `bare` only acknowledges.
 """
 
@@ -19,9 +19,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.app import create_app, create_services, create_web_app
-from bot.crypto import Cipher
-from bot.harness import BOT_TOKEN, SIGNING_SECRET, harness_settings
-from bot.slack_io import make_client
+from bot.delivery.slack_io import make_client
+from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, harness_settings
+from bot.privacy.crypto import Cipher
 from handlers.ids import COMMAND, Callback
 
 

@@ -38,18 +38,18 @@ from typing import Any
 import aiohttp
 from benchlib import CpuMeter, CpuShare, fresh_database, percentile, seed_reports, table
 
-from bot.harness import PUBLIC, SIGNING_SECRET, SUPERVISORS, demo_workspace, report_state
+from bot.delivery.slack_io import make_client
+from bot.demo.harness import PUBLIC, SIGNING_SECRET, SUPERVISORS, demo_workspace, report_state
 from bot.messages import catalog
 from bot.policy.document import load_policy
-from bot.slack_io import make_client
-from bot.standin import SlackStandin, UserInfo
-from bot.standin import payloads as slack_payloads
-from bot.standin.api_views import public_view
-from bot.standin.driver_effects import submission_state
-from bot.standin.state import ApiCall
-from bot.standin.transport import encode, signature
 from handlers.ids import COMMAND
 from handlers.report_view import build_report_modal
+from slack_standin import SlackStandin, UserInfo
+from slack_standin import payloads as slack_payloads
+from slack_standin.api_views import public_view
+from slack_standin.driver_effects import submission_state
+from slack_standin.state import ApiCall
+from slack_standin.transport import encode, signature
 from storage.db import engine_for, make_sessions
 
 HERE = Path(__file__).resolve().parent

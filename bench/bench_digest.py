@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.digest import DigestFigures, compute_figures  # noqa: E402
-from bot.weeks import week_span  # noqa: E402
+from bot.digest.weekly import DigestFigures, compute_figures  # noqa: E402
+from bot.digest.weeks import week_span  # noqa: E402
 from storage.db import Sessions, engine_for, make_sessions  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.reports import bulk_insert_reports  # noqa: E402

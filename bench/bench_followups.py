@@ -34,12 +34,12 @@ from benchlib import fresh_database, table
 from sqlalchemy import func, insert
 from sqlmodel import col, select
 
-from bot.followup_jobs import run_due_followups
-from bot.harness import DEFAULT_START, demo_workspace, running_harness
+from bot.cases.followup_jobs import run_due_followups
+from bot.demo.harness import DEFAULT_START, demo_workspace, running_harness
 from bot.scheduler import OUTBOX_SECONDS, drain_outbox
 from bot.services import Services
-from bot.standin import UserInfo, Workspace
-from bot.standin.state import ApiCall
+from slack_standin import UserInfo, Workspace
+from slack_standin.state import ApiCall
 from storage.models import FollowUp, OutboxMessage, Report
 from storage.reports import bulk_insert_reports
 

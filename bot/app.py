@@ -16,15 +16,15 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 import handlers
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import Cipher
+from bot.delivery.outbox import Deliverer
+from bot.delivery.slack_io import SlackGateway, make_client
 from bot.logging_setup import bolt_logger
 from bot.messages import catalog
-from bot.outbox import Deliverer
 from bot.policy.document import load_policy
 from bot.policy.matcher import PolicyMatcher
+from bot.privacy.crypto import Cipher
 from bot.scheduler import start_scheduler
 from bot.services import Services
-from bot.slack_io import SlackGateway, make_client
 from handlers.envelope import malformed
 from handlers.messages import SlackRenderer
 from storage.db import make_engine, make_sessions

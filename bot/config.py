@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     @field_validator("digest_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from bot.cron import cron_trigger  # APScheduler is only needed when this is set
+        from bot.digest.cron import cron_trigger  # APScheduler is only needed when this is set
 
         cron_trigger(value, ZoneInfo("UTC"))
         return value

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.digest import schedule_digest
-from bot.followup_jobs import run_due_followups
-from bot.retention import schedule_retention
+from bot.cases.followup_jobs import run_due_followups
+from bot.digest.weekly import schedule_digest
+from bot.privacy.retention import schedule_retention
 from bot.services import Services
 
 OUTBOX_SECONDS = 10

@@ -9,9 +9,9 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.app import create_app, create_services, create_web_app
-from bot.check import verify_channels
+from bot.cli.check import verify_channels
 from bot.config import Settings
-from bot.crypto import Cipher
+from bot.privacy.crypto import Cipher
 
 log = logging.getLogger("kasuhara")
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import Cipher
+from bot.delivery.render import Renderer
+from bot.delivery.slack_io import SlackGateway
 from bot.messages import Catalog
-from bot.render import Renderer
-from bot.slack_io import SlackGateway
+from bot.privacy.crypto import Cipher
 from storage.db import Sessions
 
 if TYPE_CHECKING:
-    from bot.outbox import Deliverer
+    from bot.delivery.outbox import Deliverer
     from bot.policy.document import PolicyDocument
     from bot.policy.matcher import PolicyMatcher
 

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cases import ActionResult, audit_view, perform, refuse
-from bot.domain import OUTCOME_MAX, CaseAction
+from bot.cases.domain import OUTCOME_MAX, CaseAction
+from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
 from bot.services import Services
 from handlers.after_ack import contained
 from handlers.envelope import as_dict

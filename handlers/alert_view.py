@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain import CaseView
+from bot.cases.domain import CaseView
 from bot.messages import Catalog
 from handlers.ids import Action, Block
 from handlers.text import (

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 
-from bot.checkins import answer_checkin
+from bot.cases.checkins import answer_checkin
 from bot.services import Services
 from handlers.after_ack import contained
 from handlers.ids import Action, row_id

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cases import reports_of
+from bot.cases.lifecycle import reports_of
 from bot.services import Services
 from handlers import hr
 from handlers.after_ack import contained

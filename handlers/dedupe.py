@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from bot.idempotency import first_time
+from bot.delivery.idempotency import first_time
 from bot.services import Services
 
 log = logging.getLogger("kasuhara.handlers")

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cases import reports_of
+from bot.cases.lifecycle import reports_of
 from bot.services import Services
 from handlers.alert_view import format_time
 from handlers.home_view import build_home

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import CaseView
+from bot.cases.domain import CaseView
 from bot.messages import Catalog
 from handlers.ids import Action
 from handlers.text import button, context, header, section

@@ -7,10 +7,10 @@ import logging
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
-from bot.cases import refuse
-from bot.digest import audit_hr, behaviour_labels, export_week, week_figures
+from bot.cases.lifecycle import refuse
+from bot.digest.weekly import audit_hr, behaviour_labels, export_week, week_figures
+from bot.digest.weeks import week_containing
 from bot.services import Services
-from bot.weeks import week_containing
 from handlers.digest_view import build_digest_message
 
 log = logging.getLogger("kasuhara.handlers")

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
-from bot.cases import acknowledge_by_reply
+from bot.cases.lifecycle import acknowledge_by_reply
 from bot.services import Services
 from handlers.questions import answer_direct_message
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.cases.domain import CaseView
 from bot.clock import Clock
-from bot.digest import behaviour_labels
-from bot.domain import CaseView
+from bot.digest.weekly import behaviour_labels
 from bot.messages import Catalog
 from bot.policy.document import PolicyDocument
 from handlers.alert_view import build_alert, format_time

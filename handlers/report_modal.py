@@ -9,8 +9,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.domain import validate_report
-from bot.intake import submit_report
+from bot.cases.domain import validate_report
+from bot.cases.intake import submit_report
 from bot.services import Services
 from handlers.after_ack import contained
 from handlers.envelope import as_dict

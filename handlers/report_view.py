@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, ReportInput, Support
+from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, ReportInput, Support
 from bot.messages import Catalog
 from handlers.envelope import as_dict
 from handlers.ids import Action, Block, Callback

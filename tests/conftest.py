@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import Harness, running_harness
+from bot.demo.harness import Harness, running_harness
 
 PG_URL = os.environ.get("KASUHARA_TEST_DATABASE_URL", "")
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.harness import BOT_TOKEN, HR, SUPERVISORS, demo_workspace
-from bot.standin import ChannelInfo, SlackStandin
+from bot.demo.harness import BOT_TOKEN, HR, SUPERVISORS, demo_workspace
+from slack_standin import ChannelInfo, SlackStandin
 
 ROOT = Path(__file__).resolve().parents[1]
 

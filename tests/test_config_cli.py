@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.crypto import Cipher, DataKeyError, generate_key
+from bot.privacy.crypto import Cipher, DataKeyError, generate_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

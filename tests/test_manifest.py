@@ -78,3 +78,10 @@ def test_manifest_scopes_cover_every_method_the_app_calls() -> None:
     for method in used:
         needed = json.loads((specs / f"{method}.json").read_text("utf-8"))["scope"]["bot"]
         assert scopes & set(needed), f"{method} needs one of {needed}"
+
+
+def test_root_manifest_is_the_packaged_one() -> None:
+    """Slack's "create from manifest" reads the root file; the app reads the package's."""
+    from bot.cli.check import load_manifest
+
+    assert load_manifest() == MANIFEST

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.harness import STAFF, SUPERVISORS, Harness, report_state
+from bot.demo.harness import STAFF, SUPERVISORS, Harness, report_state
 from storage.models import AuditEvent, Report
 
 
@@ -73,8 +73,8 @@ def all_text(message: dict[str, Any]) -> str:
 async def tampered_submission(h: Harness, user: str, view_id: str, values: dict) -> Any:
     """A view submission Slack's own client would refuse to send (a forged or replayed one):
     the app must still check every field itself."""
-    from bot.standin import payloads
-    from bot.standin.api_views import public_view
+    from slack_standin import payloads
+    from slack_standin.api_views import public_view
 
     view = public_view(h.standin.state.views[view_id])
     view["state"] = {"values": values}

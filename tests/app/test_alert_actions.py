@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.harness import OUTSIDER, SUPERVISOR_IDS, SUPERVISORS, Harness
+from bot.demo.harness import OUTSIDER, SUPERVISOR_IDS, SUPERVISORS, Harness
 from tests.app.helpers import alerts, all_text, audit, click, reports, submit
 
 SATO, ITO = SUPERVISOR_IDS

@@ -16,9 +16,16 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy import text
 
-from bot.crypto import generate_key
-from bot.harness import BOT_TOKEN, SIGNING_SECRET, STAFF, SUPERVISORS, demo_workspace, report_state
-from bot.standin import SlackDriver, SlackStandin
+from bot.demo.harness import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    STAFF,
+    SUPERVISORS,
+    demo_workspace,
+    report_state,
+)
+from bot.privacy.crypto import generate_key
+from slack_standin import SlackDriver, SlackStandin
 from storage.db import engine_for
 
 ROOT = Path(__file__).resolve().parents[2]

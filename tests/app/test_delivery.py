@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.harness import SUPERVISOR_IDS, SUPERVISORS, Harness
-from bot.slack_io import case_metadata
+from bot.delivery.slack_io import case_metadata
+from bot.demo.harness import SUPERVISOR_IDS, SUPERVISORS, Harness
 from storage import outbox as rows
 from storage.models import OutboxMessage, OutboxStatus
 from tests.app.helpers import alerts, click, reports, submit

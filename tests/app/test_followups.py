@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.followup_jobs import run_due_followups
-from bot.harness import STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness, running_harness
+from bot.cases.followup_jobs import run_due_followups
+from bot.demo.harness import STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness, running_harness
 from tests.app.helpers import alerts, click, reports, submit
 
 TOKYO = ZoneInfo("Asia/Tokyo")

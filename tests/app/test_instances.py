@@ -7,10 +7,17 @@ from collections import Counter
 
 import pytest
 
-from bot.crypto import generate_key
-from bot.followup_jobs import run_due_followups
-from bot.harness import STAFF, SUPERVISORS, Harness, demo_workspace, report_state, running_harness
-from bot.standin import SlackStandin
+from bot.cases.followup_jobs import run_due_followups
+from bot.demo.harness import (
+    STAFF,
+    SUPERVISORS,
+    Harness,
+    demo_workspace,
+    report_state,
+    running_harness,
+)
+from bot.privacy.crypto import generate_key
+from slack_standin import SlackStandin
 from tests.conftest import PG_URL, _reset_postgres
 
 REPORTS = 200

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from bot.harness import STAFF, SUPERVISORS, Harness, report_state, running_harness
+from bot.demo.harness import STAFF, SUPERVISORS, Harness, report_state, running_harness
 from tests.app.helpers import (
     alerts,
     all_text,

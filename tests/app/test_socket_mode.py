@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.harness import STAFF, SUPERVISORS, Harness, report_state
-from bot.standin import SlackDriver
+from bot.demo.harness import STAFF, SUPERVISORS, Harness, report_state
+from slack_standin import SlackDriver
 
 
 async def test_report_over_socket_mode(harness: Harness) -> None:

@@ -3,9 +3,9 @@ a supervisor's reply in the alert thread; snoozing reminders."""
 
 from __future__ import annotations
 
-from bot.followup_jobs import run_due_followups
-from bot.harness import PUBLIC, STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness
-from bot.standin import payloads
+from bot.cases.followup_jobs import run_due_followups
+from bot.demo.harness import PUBLIC, STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness
+from slack_standin import payloads
 from tests.app.helpers import alerts, all_text, reports, submit
 
 SATO, ITO = SUPERVISOR_IDS

@@ -7,8 +7,8 @@ import io
 import matplotlib.image
 from fontTools.ttLib import TTFont
 
-from bot.chart import HEIGHT_PX, WIDTH_PX, japanese_font, render_trend
-from bot.digest_format import trend_chart
+from bot.digest.chart import HEIGHT_PX, WIDTH_PX, japanese_font, render_trend
+from bot.digest.format import trend_chart
 from tests.digest.figures import CAT, week48
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.db import engine_for, make_sessions
 from storage.migrate import upgrade
 from tests.digest.seed import seed_week48

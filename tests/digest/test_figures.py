@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.digest import DigestFigures, compute_figures
-from bot.weeks import week_span
+from bot.digest.weekly import DigestFigures, compute_figures
+from bot.digest.weeks import week_span
 from storage.db import Sessions
 from tests.digest.seed import TOKYO, jst, seed_week48
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.harness import HR, HR_IDS, OUTSIDER, Harness
+from bot.demo.harness import HR, HR_IDS, OUTSIDER, Harness
 from storage.models import AuditEvent
 from tests.digest.seed import jst, seed_week48
 

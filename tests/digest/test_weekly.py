@@ -13,8 +13,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from bot.app import create_services
-from bot.digest import catch_up, schedule_digest, send_weekly
-from bot.harness import HR, PUBLIC, Harness, running_harness
+from bot.demo.harness import HR, PUBLIC, Harness, running_harness
+from bot.digest.weekly import catch_up, schedule_digest, send_weekly
 from bot.services import Services
 from storage.models import DigestRun
 from tests.digest.seed import TOKYO, jst, seed_week48

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.weeks import last_completed_week, parse_week, week_containing, week_span
+from bot.digest.weeks import last_completed_week, parse_week, week_containing, week_span
 from tests.digest.seed import TOKYO, jst
 
 

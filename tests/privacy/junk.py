@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.harness import OUTSIDER, STAFF, SUPERVISOR_IDS
+from bot.demo.harness import OUTSIDER, STAFF, SUPERVISOR_IDS
 
 ODD = st.sampled_from(
     [

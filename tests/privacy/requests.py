@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.harness import SUPERVISORS, report_state
+from bot.demo.harness import SUPERVISORS, report_state
 from tests.privacy.junk import (
     ACTIONS,
     ID_VALUE,

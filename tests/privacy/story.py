@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.harness import STAFF, SUPERVISOR_IDS, Harness
+from bot.demo.harness import STAFF, SUPERVISOR_IDS, Harness
 from storage.models import OutboxMessage, ProcessedRequest
 from tests.app.helpers import alerts, click, reports, submit
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.digest import send_digest
-from bot.harness import (
+from bot.demo.harness import (
     HR,
     HR_IDS,
     OUTSIDER,
@@ -19,9 +18,10 @@ from bot.harness import (
     demo_workspace,
     running_harness,
 )
-from bot.standin import payloads
-from bot.standin.api_views import public_view
-from bot.weeks import week_containing
+from bot.digest.weekly import send_digest
+from bot.digest.weeks import week_containing
+from slack_standin import payloads
+from slack_standin.api_views import public_view
 from tests.app.helpers import alerts, audit, click, reports, submit
 from tests.privacy.story import SATO, closed_case, outbox_rows, outcome_values
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.harness import HR_IDS, STAFF, Harness
+from bot.demo.harness import HR_IDS, STAFF, Harness
 from tests.app.helpers import alerts, audit, click, submit
 from tests.privacy.story import ITO, SATO, resolve
 

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.harness import OUTSIDER, STAFF, Harness, report_state, running_harness
-from bot.standin import payloads
-from bot.standin.api_views import public_view
+from bot.demo.harness import OUTSIDER, STAFF, Harness, report_state, running_harness
+from slack_standin import payloads
+from slack_standin.api_views import public_view
 from tests.app.helpers import alerts, open_modal, reports
 from tests.privacy.junk import interactive
 from tests.privacy.requests import (

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.crypto import Cipher, DataKeyError, generate_key
-from bot.harness import Harness
-from bot.keys import rotate_data_key
+from bot.cli.main import main
+from bot.demo.harness import Harness
+from bot.privacy.crypto import Cipher, DataKeyError, generate_key
+from bot.privacy.keys import rotate_data_key
 from storage.keys import ENCRYPTED_COLUMNS
 from tests.app.helpers import reports
 from tests.privacy.story import closed_case

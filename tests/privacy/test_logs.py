@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.harness import BOT_TOKEN, SIGNING_SECRET, STAFF, Harness, running_harness
+from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, STAFF, Harness, running_harness
 from bot.logging_setup import SafeFormatter, configure_logging, fingerprint
 from tests.app.helpers import alerts, click, submit
 from tests.privacy.story import SATO, resolve

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.harness import Harness, running_harness
+from bot.cli.main import main
+from bot.demo.harness import Harness, running_harness
 from tests.app.helpers import audit, reports
 from tests.privacy.story import closed_case
 

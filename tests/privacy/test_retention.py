@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import week_figures
-from bot.harness import STAFF, Harness
-from bot.retention import JOB_ID, Age, cutoff, parse_age, run_retention
+from bot.demo.harness import STAFF, Harness
+from bot.digest.weekly import week_figures
+from bot.digest.weeks import week_containing
+from bot.privacy.retention import JOB_ID, Age, cutoff, parse_age, run_retention
 from bot.scheduler import start_scheduler
-from bot.weeks import week_containing
 from tests.app.helpers import alerts, all_text, audit, reports, submit
 from tests.privacy.story import closed_case, outbox_rows, report_by_number, request_keys
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import ChannelInfo, SlackDriver, SlackStandin, UserInfo, Workspace
+from slack_standin import ChannelInfo, SlackDriver, SlackStandin, UserInfo, Workspace
 
 BOT_TOKEN = "xoxb-standin"
 SECRET = "secret"

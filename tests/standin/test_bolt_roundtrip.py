@@ -9,7 +9,7 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackDriver, SlackStandin
+from slack_standin import SlackDriver, SlackStandin
 from tests.standin.conftest import BOT_TOKEN, modal, serve
 
 SECRET = "bolt-secret"

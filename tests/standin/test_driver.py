@@ -8,7 +8,7 @@ import time
 import pytest
 from aiohttp import web
 
-from bot.standin import SlackDriver, SlackStandin
+from slack_standin import SlackDriver, SlackStandin
 from tests.standin.conftest import Recorder
 
 

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackDriver, SlackStandin
+from slack_standin import SlackDriver, SlackStandin
 from tests.standin.conftest import Recorder, modal, section
 
 Pair = tuple[Recorder, SlackDriver]

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackStandin
+from slack_standin import SlackStandin
 from tests.standin.conftest import BOT_TOKEN, FakeClock
 
 

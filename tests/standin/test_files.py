@@ -7,7 +7,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackStandin
+from slack_standin import SlackStandin
 
 
 async def test_upload_v2_via_sdk(client: AsyncWebClient, standin: SlackStandin) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.standin.limits import check_message, check_view
+from slack_standin.limits import check_message, check_view
 
 PT = "plain_text"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.standin import SlackStandin
+from slack_standin import SlackStandin
 from tests.standin.conftest import FakeClock
 
 

@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackDriver, SlackStandin
-from bot.standin.spec_data import METHODS
+from slack_standin import SlackDriver, SlackStandin
+from slack_standin.spec_data import METHODS
 from tests.standin.conftest import modal, section, serve
 
 SPECS = Path("/work/shared/slack-specs")

@@ -10,7 +10,7 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackDriver, SlackStandin
+from slack_standin import SlackDriver, SlackStandin
 from tests.standin.test_bolt_roundtrip import build_app
 
 APP_TOKEN = "xapp-1-standin"

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.standin import SlackStandin
+from slack_standin import SlackStandin
 from tests.standin.conftest import FakeClock, modal, section
 
 

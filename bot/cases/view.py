@@ -1,0 +1,46 @@
+"""A stored report as the domain reads it: decrypted, with aware UTC times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.cases.domain import CaseView, parse_numbers
+from bot.clock import as_utc
+from bot.services import Services
+from storage.models import Report
+
+
+def to_view(svc: Services, report: Report) -> CaseView:
+    assert report.id is not None
+    decrypt = svc.cipher.decrypt
+    return CaseView(
+        id=report.id,
+        case_number=report.case_number,
+        reporter_id=report.reporter_id,
+        occurred_at=as_utc(report.occurred_at),
+        created_at=as_utc(report.created_at),
+        contact_channel=report.contact_channel,
+        behaviours=parse_numbers(report.behaviours),
+        suggested_behaviours=parse_numbers(report.suggested_behaviours),
+        urgent=report.urgent,
+        support=report.support,
+        description=decrypt(report.description_enc),
+        customer=decrypt(report.customer_enc),
+        source_permalink=decrypt(report.source_permalink_enc),
+        status=report.status,
+        acknowledged_by=report.acknowledged_by,
+        acknowledged_at=_utc(report.acknowledged_at),
+        owner_id=report.owner_id,
+        owned_at=_utc(report.owned_at),
+        escalated_by=report.escalated_by,
+        escalated_at=_utc(report.escalated_at),
+        resolved_by=report.resolved_by,
+        resolved_at=_utc(report.resolved_at),
+        alert_channel=report.alert_channel,
+        alert_ts=report.alert_ts,
+        purged=report.purged_at is not None,
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment else None

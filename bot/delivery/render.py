@@ -1,0 +1,25 @@
+"""What the domain needs from the Slack edge: messages built from a case.
+
+The composition root hands in an implementation (handlers/messages.py), so the domain can
+send alerts and DMs from background jobs without importing the Slack edge.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.cases.domain import CaseView
+
+Message = dict[str, Any]
+
+
+class Renderer(Protocol):
+    def alert(self, case: CaseView) -> Message: ...
+
+    def receipt(self, case: CaseView) -> Message: ...
+
+    def checkin(self, case: CaseView, followup_id: int) -> Message: ...
+
+    def text(self, text: str) -> Message: ...
+
+    def digest(self, figures: Any) -> Message: ...

@@ -1,0 +1,173 @@
+"""Building the payloads Slack sends: identities, actions and state values, event envelopes."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from slack_standin.state import State
+
+Json = dict[str, Any]
+OPTION_SINGLE = {"static_select", "radio_buttons", "overflow", "external_select"}
+OPTION_MULTI = {"multi_static_select", "checkboxes", "multi_external_select"}
+# element type -> the state key Slack reports its selection under
+SELECTED_KEY = {
+    "users_select": "selected_user",
+    "multi_users_select": "selected_users",
+    "conversations_select": "selected_conversation",
+    "multi_conversations_select": "selected_conversations",
+    "channels_select": "selected_channel",
+    "multi_channels_select": "selected_channels",
+    "datepicker": "selected_date",
+    "timepicker": "selected_time",
+    "datetimepicker": "selected_date_time",
+    "rich_text_input": "rich_text_value",
+}
+INITIAL_KEY = {
+    "selected_user": "initial_user",
+    "selected_users": "initial_users",
+    "selected_conversation": "initial_conversation",
+    "selected_conversations": "initial_conversations",
+    "selected_channel": "initial_channel",
+    "selected_channels": "initial_channels",
+    "selected_date": "initial_date",
+    "selected_time": "initial_time",
+    "selected_date_time": "initial_date_time",
+    "rich_text_value": "initial_value",
+}
+
+
+def team(state: State) -> Json:
+    return {"id": state.workspace.team_id, "domain": state.workspace.domain}
+
+
+def user(state: State, user_id: str) -> Json:
+    name = state.workspace.user_name(user_id)
+    return {"id": user_id, "username": name, "name": name, "team_id": state.workspace.team_id}
+
+
+def channel_name(state: State, channel_id: str) -> str:
+    info = state.channels.get(channel_id)
+    if info is None or info.is_im:
+        return "directmessage"
+    return "privategroup" if info.is_private and not info.is_mpim else info.name
+
+
+def common(state: State, kind: str, user_id: str) -> Json:
+    ws = state.workspace
+    return {
+        "type": kind,
+        "team": team(state),
+        "user": user(state, user_id),
+        "api_app_id": ws.app_id,
+        "token": ws.verification_token,
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+
+
+def iter_elements(blocks: list[Json] | None) -> Iterator[tuple[str, Json]]:
+    """(block_id, element) for every interactive element in these blocks."""
+    for block in blocks or []:
+        elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+        elements += [block[k] for k in ("accessory", "element") if isinstance(block.get(k), dict)]
+        for el in elements:
+            if isinstance(el, dict) and "action_id" in el:
+                yield block.get("block_id", ""), el
+
+
+def find_element(
+    blocks: list[Json] | None, action_id: str, block_id: str | None
+) -> tuple[str, Json]:
+    for bid, el in iter_elements(blocks):
+        if el["action_id"] == action_id and block_id in (None, bid):
+            return bid, el
+    raise ValueError(f"no element with action_id={action_id!r} (block_id={block_id!r}) on screen")
+
+
+def _options(el: Json) -> list[Json]:
+    groups = [o for g in el.get("option_groups") or [] for o in g.get("options", [])]
+    return list(el.get("options") or []) + groups
+
+
+def _pick(el: Json, value: Any) -> Json:
+    for option in _options(el):
+        if option.get("value") == value:
+            return copy.deepcopy(option)
+    if el["type"].startswith(("external", "multi_external")):
+        return {"text": {"type": "plain_text", "text": str(value)}, "value": value}
+    raise ValueError(f"{el['action_id']!r} has no option with value {value!r}")
+
+
+def state_value(el: Json, value: Any = None) -> Json:
+    """What Slack reports for an element; value None means "left as initially shown"."""
+    kind = el["type"]
+    out: Json = {"type": kind}
+    if kind in OPTION_SINGLE:
+        chosen = el.get("initial_option") if value is None else _pick(el, value)
+        out["selected_option"] = copy.deepcopy(chosen)
+    elif kind in OPTION_MULTI:
+        values = value if isinstance(value, list | tuple) else [] if value is None else [value]
+        picked = [_pick(el, v) for v in values]
+        out["selected_options"] = picked if value is not None else el.get("initial_options", [])
+    elif kind in SELECTED_KEY:
+        key = SELECTED_KEY[kind]
+        out[key] = el.get(INITIAL_KEY[key]) if value is None else value
+    else:  # plain_text_input, number_input, email/url inputs, buttons
+        out["value"] = el.get("initial_value", el.get("value")) if value is None else value
+    return out
+
+
+def action(state: State, block_id: str, el: Json, value: Any) -> Json:
+    act = state_value(el, value) | {"action_id": el["action_id"], "block_id": block_id}
+    if el["type"] == "button":
+        if value is not None and value != el.get("value"):
+            raise ValueError(f"button {el['action_id']!r} carries value {el.get('value')!r}")
+        act = {k: v for k, v in act.items() if v is not None}
+        act["text"] = copy.deepcopy(el.get("text"))
+        if el.get("style"):
+            act["style"] = el["style"]
+    act["action_ts"] = f"{state.clock():.6f}"
+    return act
+
+
+def event_envelope(state: State, event: Json, event_id: str) -> Json:
+    ws = state.workspace
+    info = state.channels.get(str(event.get("channel")))
+    event = dict(event)
+    event.setdefault("event_ts", event.get("ts") or state.new_ts())
+    return {
+        "token": ws.verification_token,
+        "team_id": ws.team_id,
+        "enterprise_id": None,
+        "api_app_id": ws.app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(state.clock()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": ws.team_id,
+                "user_id": ws.bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": bool(info and info.is_ext_shared),
+        "event_context": f"4-standin-{event_id}",
+    }
+
+
+def message_event(state: State, channel_id: str, message: Json) -> Json:
+    """A `message` event for a stored message (events/MessagePayload.json's shape)."""
+    info = state.channels[channel_id]
+    channel_type = {"im": "im", "mpim": "mpim", "groups": "group"}.get(info.kind, "channel")
+    keys = ("type", "user", "text", "ts", "team", "client_msg_id", "blocks", "thread_ts")
+    event = {k: copy.deepcopy(message[k]) for k in keys if k in message}
+    event |= {"channel": channel_id, "event_ts": message["ts"], "channel_type": channel_type}
+    for key in ("parent_user_id", "bot_id", "app_id", "metadata", "subtype", "files"):
+        if key in message:
+            event[key] = copy.deepcopy(message[key])
+    return event

@@ -1,0 +1,88 @@
+"""The fake workspace the stand-in plays: team, bot identity, channels, users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_standin.spec_data import METHODS
+
+# The bot token gets every scope any served method asks for, so a fresh Workspace "just works";
+# tests narrow it to provoke missing_scope.
+DEFAULT_SCOPES: frozenset[str] = frozenset(s for spec in METHODS.values() for s in spec.bot_scopes)
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    id: str
+    name: str
+    is_private: bool = False
+    is_ext_shared: bool = False
+    members: tuple[str, ...] = ()
+    is_im: bool = False
+    is_mpim: bool = False
+    is_archived: bool = False
+    user: str | None = None  # the other party of an IM
+    topic: str = ""
+    purpose: str = ""
+    created: int = 1700000000
+
+    @property
+    def kind(self) -> str:
+        """Slack's scope family for this conversation type."""
+        if self.is_im:
+            return "im"
+        if self.is_mpim:
+            return "mpim"
+        return "groups" if self.is_private else "channels"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    name: str
+    real_name: str = ""
+    tz: str = "Asia/Tokyo"
+    is_bot: bool = False
+    deleted: bool = False
+    email: str | None = None
+    is_admin: bool = False
+    locale: str = "ja-JP"
+
+    def tz_offset(self, at: float) -> int:
+        """Seconds east of UTC at time `at`, as users.info reports it."""
+        offset = datetime.fromtimestamp(at, ZoneInfo(self.tz)).utcoffset()
+        return int(offset.total_seconds()) if offset else 0
+
+    def tz_label(self, at: float) -> str:
+        return datetime.fromtimestamp(at, ZoneInfo(self.tz)).tzname() or self.tz
+
+
+@dataclass
+class Workspace:
+    team_id: str = "T0KASU"
+    team_name: str = "kasuhara-demo"
+    bot_user_id: str = "UBOT"
+    bot_id: str = "BBOT"
+    bot_token: str = "xoxb-standin"
+    scopes: frozenset[str] = DEFAULT_SCOPES
+    channels: dict[str, ChannelInfo] = field(default_factory=dict)
+    users: dict[str, UserInfo] = field(default_factory=dict)
+    usergroups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    app_token: str = "xapp-1-standin"
+    app_id: str = "A0STANDIN"
+    bot_name: str = "kasuhara-bot"
+    verification_token: str = "standin-verification-token"
+
+    @property
+    def domain(self) -> str:
+        return self.team_name
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.domain}.slack.com/"
+
+    def user_name(self, user_id: str) -> str:
+        user = self.users.get(user_id)
+        return user.name if user else user_id.lower()
