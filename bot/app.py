@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -43,20 +44,31 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
     policy = load_policy(settings.policy_path)
     cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
-    svc = Services(
+    sessions = make_sessions(make_engine(settings.database_url))
+    renderer = SlackRenderer(cat, policy, clock, settings.support_contacts)
+    worker_id = worker_name()
+    deliverer = Deliverer(
+        sessions=sessions,
+        clock=clock,
+        gateway=gateway,
+        renderer=renderer,
+        cipher=cipher,
+        worker_id=worker_id,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
+    return Services(
         settings=settings,
-        sessions=make_sessions(make_engine(settings.database_url)),
+        sessions=sessions,
         cipher=cipher,
         clock=clock,
         catalog=cat,
         gateway=gateway,
-        renderer=SlackRenderer(cat, policy, clock, settings.support_contacts),
+        renderer=renderer,
         policy=policy,
         matcher=PolicyMatcher(policy),
-        worker_id=worker_name(),
+        worker_id=worker_id,
+        deliverer=deliverer,
     )
-    svc.deliverer = Deliverer(svc)
-    return svc
 
 
 def create_app(svc: Services) -> AsyncApp:

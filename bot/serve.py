@@ -29,7 +29,9 @@ async def serve(settings: Settings, cipher: Cipher) -> None:
     log.info("listening on :%d (healthz, slack/events)", settings.port)
     try:
         if settings.socket_mode:
-            token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
+            if settings.slack_app_token is None:
+                raise RuntimeError("SLACK_APP_TOKEN is required for Socket Mode")
+            token = settings.slack_app_token.get_secret_value()
             handler = AsyncSocketModeHandler(app, token, web_client=svc.gateway.client)
             await handler.start_async()
         else:

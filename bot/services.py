@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.outbox import Deliverer
 from bot.delivery.render import Renderer
 from bot.delivery.slack_io import SlackGateway
 from bot.messages import Catalog
+from bot.policy.document import PolicyDocument
+from bot.policy.matcher import PolicyMatcher
 from bot.privacy.crypto import Cipher
 from storage.db import Sessions
-
-if TYPE_CHECKING:
-    from bot.delivery.outbox import Deliverer
-    from bot.policy.document import PolicyDocument
-    from bot.policy.matcher import PolicyMatcher
 
 log = logging.getLogger("kasuhara")
 
@@ -34,7 +31,7 @@ class Services:
     policy: PolicyDocument
     matcher: PolicyMatcher
     worker_id: str
-    deliverer: Deliverer = field(init=False)
+    deliverer: Deliverer
 
     async def is_member(self, channel: str, user: str) -> bool:
         """Asked of Slack at each click, so someone removed from the channel loses the right."""

@@ -92,7 +92,7 @@ async def post_message(state: State, args: Args) -> Args:
     return {"channel": info.id, "ts": msg["ts"], "message": state.public_message(msg)}
 
 
-def own_message(state: State, args: Args, ts_key: str, refusal: str) -> tuple[str, dict]:
+def own_message(state: State, args: Args, ts_key: str, refusal: str) -> tuple[str, Args]:
     info = resolve_channel(state, args.get("channel"))
     msg = state.find_message(info.id, str(args.get(ts_key)))
     if msg is None:

@@ -20,8 +20,8 @@ def _invalid(message: str) -> ApiError:
 
 async def get_upload_url(state: State, args: Args) -> Args:
     try:
-        length = int(args.get("length"))
-    except (TypeError, ValueError) as exc:
+        length = int(args["length"])
+    except (KeyError, TypeError, ValueError) as exc:
         raise _invalid("length must be an integer") from exc
     if length < 1:
         raise _invalid("length must be greater than 0")
@@ -136,9 +136,10 @@ async def complete_upload(state: State, args: Args) -> Args:
         )
     for channel_id in targets:
         _share(state, files, channel_id, args)
+    recorded: list[str | None] = [*targets] or [None]  # an unshared upload has no channel
     for f, item in zip(files, items, strict=True):
         upload = state.uploads.pop(item["id"])
-        for channel_id in targets or [None]:
+        for shared_to in recorded:
             state.files.append(
                 {
                     "id": f["id"],
@@ -146,7 +147,7 @@ async def complete_upload(state: State, args: Args) -> Args:
                     "filename": f["name"],
                     "bytes": upload["bytes"],
                 }
-                | {"channel_id": channel_id, "initial_comment": args.get("initial_comment")}
+                | {"channel_id": shared_to, "initial_comment": args.get("initial_comment")}
                 | {"thread_ts": args.get("thread_ts")}
             )
     return {"files": files}

@@ -48,7 +48,7 @@ def _new_hash(state: State) -> str:
 
 def build_view(state: State, spec: Args, user_id: str | None, root: str | None = None) -> Args:
     ws, view_id = state.workspace, state.new_id("V")
-    view = {
+    view: Args = {
         "id": view_id,
         "team_id": ws.team_id,
         "type": spec.get("type"),

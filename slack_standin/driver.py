@@ -102,7 +102,11 @@ class SlackDriver(Transport):
         blocks = (message or ephemeral or {}).get("blocks")
         bid, element = payloads.find_element(blocks, action_id, block_id)
         payload = payloads.common(self.state, "block_actions", user_id)
-        container = {"type": "message", "message_ts": message_ts, "channel_id": channel_id}
+        container: Json = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+        }
         container["is_ephemeral"] = message is None
         if message and message.get("thread_ts"):
             container["thread_ts"] = message["thread_ts"]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from slack_standin.transport import DriverResponse
 
 Json = dict[str, Any]
-EMPTY = (None, "", [], {})
+EMPTY: tuple[object, ...] = (None, "", [], {})
 
 
 def _acked(driver: SlackDriver, what: str, resp: DriverResponse) -> bool:

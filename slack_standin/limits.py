@@ -143,7 +143,8 @@ def _check_view_frame(c: Checker, view: dict[str, Any]) -> None:
     c.max_len(view.get("private_metadata"), 3000, "/view/private_metadata")
     c.ident(view, "callback_id", "/view")
     c.ident(view, "external_id", "/view")
-    blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+    raw_blocks = view.get("blocks")
+    blocks: list[Any] = raw_blocks if isinstance(raw_blocks, list) else []
     has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
     if kind == "modal" and has_input and view.get("submit") is None:
         c.err("submit is required when a view has input blocks", "/view/submit")

@@ -70,7 +70,7 @@ class State:
     base_url: str = ""  # "http://127.0.0.1:<port>/", known once the server listens
     socket_tickets: set[str] = field(default_factory=set)
     _last_ts: float = 0.0
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         self.channels = dict(self.workspace.channels)

@@ -26,7 +26,7 @@ async def cancel_followups(
     )
     if kinds is not None:
         stmt = stmt.where(col(FollowUp.kind).in_(kinds))
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)
 
 
 async def claim_due_followups(
@@ -52,7 +52,7 @@ async def claim_due_followups(
 
 
 async def postpone_followup(session: AsyncSession, *, followup_id: int, due_at: datetime) -> None:
-    await session.exec(  # type: ignore[call-overload]
+    await session.exec(
         update(FollowUp)
         .where(col(FollowUp.id) == followup_id)
         .values(status="pending", due_at=due_at, claimed_by=None, sent_at=None)
@@ -70,7 +70,7 @@ async def record_checkin_answer(
         .where(col(FollowUp.response).is_(None))
         .values(response=response, responded_at=now)
     )
-    changed = bool((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    changed = bool((await session.exec(stmt)).rowcount)
     return await session.get(FollowUp, followup_id) if changed else None
 
 

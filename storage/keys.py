@@ -31,4 +31,4 @@ async def set_encrypted(session: AsyncSession, *, case_id: int, values: dict[str
     if unknown:
         raise ValueError(f"not encrypted columns: {sorted(unknown)}")
     stmt = update(Report).where(col(Report.id) == case_id).values(**values)
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)

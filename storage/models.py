@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime
 
 
-def _utc_column(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
+def _utc_column(nullable: bool = True, index: bool = False) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 

@@ -46,7 +46,7 @@ async def _coalesced(session: AsyncSession, key: str, payload: str) -> bool:
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
         .values(payload=payload)
     )
-    return bool((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return bool((await session.exec(stmt)).rowcount)
 
 
 async def claim_due(
@@ -104,7 +104,7 @@ async def finish(
         .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
         .values(**values)
     )
-    return bool((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return bool((await session.exec(stmt)).rowcount)
 
 
 async def cancel_for_case(session: AsyncSession, *, case_id: int, kinds: Sequence[str]) -> int:
@@ -115,7 +115,7 @@ async def cancel_for_case(session: AsyncSession, *, case_id: int, kinds: Sequenc
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED)
     )
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

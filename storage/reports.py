@@ -26,7 +26,7 @@ async def next_case_seq(session: AsyncSession, *, year: int) -> int:
         .values(last_seq=CaseCounter.last_seq + 1)
         .returning(col(CaseCounter.last_seq))
     )
-    return int((await session.exec(bump)).scalar_one())  # type: ignore[call-overload]
+    return int((await session.exec(bump)).scalar_one())
 
 
 async def add_report(session: AsyncSession, report: Report) -> Report:
@@ -52,7 +52,7 @@ async def update_report_if(
     for name, expected in when.items():
         column = getattr(Report, name)
         stmt = stmt.where(column.is_(None) if expected is None else column == expected)
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount)
 
 
@@ -69,7 +69,7 @@ async def reports_by_reporter(
 
 
 async def set_alert_ref(session: AsyncSession, *, case_id: int, channel: str, ts: str) -> None:
-    await session.exec(  # type: ignore[call-overload]
+    await session.exec(
         update(Report).where(col(Report.id) == case_id).values(alert_channel=channel, alert_ts=ts)
     )
 
@@ -81,7 +81,7 @@ async def report_by_alert(session: AsyncSession, *, channel: str, ts: str) -> Re
 
 async def bulk_insert_reports(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """For benchmarks and seeding: many rows in one statement."""
-    await session.exec(insert(Report), params=rows)  # type: ignore[call-overload]
+    await session.exec(insert(Report), params=rows)
 
 
 def created_between(start: datetime, end: datetime) -> Any:

@@ -19,4 +19,4 @@ async def remember_request(session: AsyncSession, *, key: str, at: datetime) -> 
 
 async def forget_requests_before(session: AsyncSession, *, before: datetime) -> int:
     stmt = delete(ProcessedRequest).where(col(ProcessedRequest.at) < before)
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)

@@ -42,7 +42,7 @@ async def clear_report_text(session: AsyncSession, *, case_ids: Sequence[int], a
         .where(col(Report.purged_at).is_(None))
         .values(**values)
     )
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)
 
 
 async def forget_outbox_payloads(session: AsyncSession, *, before: datetime) -> int:
@@ -54,4 +54,4 @@ async def forget_outbox_payloads(session: AsyncSession, *, before: datetime) -> 
         .where(col(OutboxMessage.payload) != EMPTY_PAYLOAD)
         .values(payload=EMPTY_PAYLOAD)
     )
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)

@@ -55,7 +55,7 @@ async def _dispatch(
     elif row.kind == fu.ESCALATION and _waiting_for_ack(report):
         await _escalate(svc, session, report, now)
     elif row.kind == fu.CHECKIN:
-        message = svc.renderer.checkin(to_view(svc, report), row.id)
+        message = svc.renderer.checkin(to_view(svc.cipher, report), row.id)
         await enqueue_message(
             session,
             now=now,

@@ -54,7 +54,7 @@ async def submit_report(svc: Services, data: ReportInput) -> CaseView:
     async with svc.sessions.begin() as session:
         seq = await next_case_seq(session, year=svc.clock.local(now).year)
         report = await add_report(session, _new_report(svc, data, now, seq))
-        view = to_view(svc, report)
+        view = to_view(svc.cipher, report)
         await add_audit(
             session,
             at=now,

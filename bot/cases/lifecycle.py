@@ -37,7 +37,7 @@ class ActionResult:
 async def load_case(svc: Services, case_id: int) -> CaseView | None:
     async with svc.sessions.begin() as session:
         report = await get_report(session, case_id=case_id)
-        return to_view(svc, report) if report else None
+        return to_view(svc.cipher, report) if report else None
 
 
 async def refuse(svc: Services, *, case_id: int | None, actor: str, action: str) -> ActionResult:
@@ -73,7 +73,7 @@ async def perform(
         if changed:
             await _after_change(svc, session, case_id, actor, action, now)
         await session.refresh(report)
-        view = to_view(svc, report)
+        view = to_view(svc.cipher, report)
     if changed:
         svc.deliverer.kick()
         return ActionResult(changed=True, case=view)
@@ -216,14 +216,14 @@ async def audit_view(svc: Services, *, case_id: int, actor: str, where: str) -> 
             case_id=case_id,
             detail={"where": where},
         )
-        return to_view(svc, report)
+        return to_view(svc.cipher, report)
 
 
 async def reports_of(svc: Services, reporter_id: str, limit: int = 10) -> list[CaseView]:
     """A staff member's own reports, and nobody else's."""
     async with svc.sessions.begin() as session:
         found = await reports_by_reporter(session, reporter_id=reporter_id, limit=limit)
-        return [to_view(svc, r) for r in found]
+        return [to_view(svc.cipher, r) for r in found]
 
 
 async def acknowledge_by_reply(svc: Services, *, thread_ts: str, user: str) -> bool:

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from bot.cases.domain import CaseView, parse_numbers
 from bot.clock import as_utc
-from bot.services import Services
+from bot.privacy.crypto import Cipher
 from storage.models import Report
 
 
-def to_view(svc: Services, report: Report) -> CaseView:
+def to_view(cipher: Cipher, report: Report) -> CaseView:
+    """The stored row as the domain reads it: text fields decrypted, times aware UTC."""
     assert report.id is not None
-    decrypt = svc.cipher.decrypt
+    decrypt = cipher.decrypt
     return CaseView(
         id=report.id,
         case_number=report.case_number,

@@ -114,7 +114,8 @@ def cmd_rotate_key(_: argparse.Namespace) -> int:
 
     settings = load_settings()
     _cipher(settings)  # no key, or a malformed one: refused here in one line
-    setting = settings.data_key.get_secret_value()  # type: ignore[union-attr]
+    assert settings.data_key is not None  # _cipher refused a missing key
+    setting = settings.data_key.get_secret_value()
 
     async def rotate() -> str:
         async with engine_for(settings.database_url) as engine:

@@ -17,10 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cases.domain import CaseView
 from bot.cases.view import to_view
-from bot.delivery.render import Message
-from bot.delivery.slack_io import case_metadata, dumps, message_metadata
+from bot.clock import Clock
+from bot.delivery.render import Message, Renderer
+from bot.delivery.slack_io import SlackGateway, case_metadata, dumps, message_metadata
+from bot.privacy.crypto import Cipher
 from storage import outbox as rows
+from storage.db import Sessions
 from storage.models import OutboxMessage, OutboxStatus
 from storage.reports import get_report, set_alert_ref
 
@@ -92,8 +96,23 @@ class ChannelRefused(Exception):
 
 
 class Deliverer:
-    def __init__(self, svc: Any) -> None:
-        self.svc = svc
+    """Sends due outbox rows, one channel's rows in order. Built by the composition root with
+    exactly what sending needs, so delivery does not depend on the services bundle."""
+
+    def __init__(
+        self,
+        *,
+        sessions: Sessions,
+        clock: Clock,
+        gateway: SlackGateway,
+        renderer: Renderer,
+        cipher: Cipher,
+        worker_id: str,
+        lease: timedelta,
+    ) -> None:
+        self.sessions, self.clock, self.gateway = sessions, clock, gateway
+        self.renderer, self.cipher = renderer, cipher
+        self.worker_id, self.lease = worker_id, lease
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._zones: dict[str, ZoneInfo] = {}
@@ -126,14 +145,14 @@ class Deliverer:
         """Send everything due now; returns how many rows were handled."""
         handled = 0
         while True:
-            async with self.svc.sessions.begin() as session:
+            async with self.sessions.begin() as session:
                 claimed = list(
                     await rows.claim_due(
                         session,
-                        now=self.svc.clock.now(),
-                        worker=self.svc.worker_id,
+                        now=self.clock.now(),
+                        worker=self.worker_id,
                         limit=limit,
-                        lease=timedelta(seconds=self.svc.settings.outbox_lease_seconds),
+                        lease=self.lease,
                     )
                 )
             if not claimed:
@@ -154,7 +173,7 @@ class Deliverer:
         try:
             ts = await self._send(row)
         except Deferred as wait:
-            retry = wait.until - self.svc.clock.now() if wait.until else timedelta(seconds=2)
+            retry = wait.until - self.clock.now() if wait.until else timedelta(seconds=2)
             await self._finish(row, OutboxStatus.PENDING, retry=retry, count=False)
         except ChannelRefused as exc:
             log.error("not posting case=%s to %s: channel %s", row.case_id, row.channel, exc.reason)
@@ -196,14 +215,14 @@ class Deliverer:
         count: bool = True,
     ) -> None:
         assert row.id is not None
-        now = self.svc.clock.now()
-        async with self.svc.sessions.begin() as session:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
             if row.kind == ALERT and ts is not None and row.case_id is not None:
                 await set_alert_ref(session, case_id=row.case_id, channel=row.channel, ts=ts)
             await rows.finish(
                 session,
                 message_id=row.id,
-                worker=self.svc.worker_id,
+                worker=self.worker_id,
                 status=status,
                 now=now,
                 result_ts=ts,
@@ -224,7 +243,7 @@ class Deliverer:
         if row.kind == STAFF_DM:
             await self._quiet_hours(row.channel)
         if row.kind in (DM, STAFF_DM):
-            channel = await self.svc.gateway.open_dm(row.channel)
+            channel = await self.gateway.open_dm(row.channel)
         return await self._post_once(row, channel, message)
 
     async def _post_once(
@@ -240,36 +259,36 @@ class Deliverer:
         message carries its outbox id in metadata, and a retry looks for it first."""
         assert row.id is not None
         if row.attempts > 1:
-            found = await self.svc.gateway.find_sent(
+            found = await self.gateway.find_sent(
                 channel, row.id, thread_ts=thread_ts, case_id=case_id
             )
             if found:
                 return found
-        return await self.svc.gateway.post(
+        return await self.gateway.post(
             channel, message, thread_ts=thread_ts, metadata=metadata or message_metadata(row.id)
         )
 
     async def _guard(self, channel: str) -> None:
         """Report content goes only to a private, internal channel: asked of Slack before
         every post, so a channel made public or shared a minute ago gets nothing more."""
-        verdict = await self.svc.gateway.verdict(channel)
+        verdict = await self.gateway.verdict(channel)
         if not verdict.safe:
             raise ChannelRefused(verdict.reason or "unknown")
 
     async def _quiet_hours(self, user: str) -> None:
         zone = self._zones.get(user)
         if zone is None:
-            name = await self.svc.gateway.user_tz(user)
-            zone = self._zones[user] = _zone(name, self.svc.clock.zone)
-        now = self.svc.clock.now()
-        morning = self.svc.clock.outside_quiet_hours(now, zone)
+            name = await self.gateway.user_tz(user)
+            zone = self._zones[user] = _zone(name, self.clock.zone)
+        now = self.clock.now()
+        morning = self.clock.outside_quiet_hours(now, zone)
         if morning > now:
             raise Deferred(morning)
 
-    async def _case(self, case_id: int | None) -> Any:
-        async with self.svc.sessions.begin() as session:
+    async def _case(self, case_id: int | None) -> CaseView | None:
+        async with self.sessions.begin() as session:
             report = await get_report(session, case_id=case_id or 0)
-            return to_view(self.svc, report) if report else None
+            return to_view(self.cipher, report) if report else None
 
     async def _send_alert(self, row: OutboxMessage) -> str | None:
         case = await self._case(row.case_id)
@@ -277,18 +296,16 @@ class Deliverer:
             return case.alert_ts if case else None
         assert row.id is not None
         meta = case_metadata(case.id, case.case_number, row.id)
-        alert = self.svc.renderer.alert(case)
+        alert = self.renderer.alert(case)
         return await self._post_once(row, row.channel, alert, metadata=meta, case_id=case.id)
 
     async def _send_to_alert(self, row: OutboxMessage, message: Message) -> str | None:
         case = await self._case(row.case_id)
         if case is None:
             return None
-        if not case.alert_ts:
+        if not case.alert_ts or not case.alert_channel:
             raise Deferred
         if row.kind == ALERT_UPDATE:
-            await self.svc.gateway.update(
-                case.alert_channel, case.alert_ts, self.svc.renderer.alert(case)
-            )
+            await self.gateway.update(case.alert_channel, case.alert_ts, self.renderer.alert(case))
             return case.alert_ts
         return await self._post_once(row, case.alert_channel, message, thread_ts=case.alert_ts)

@@ -126,7 +126,8 @@ class SlackGateway:
                 resp = await self.client.conversations_history(
                     channel=channel, include_all_metadata=True, limit=200, cursor=cursor
                 )
-            for message in resp.get("messages", []):
+            messages: list[dict[str, Any]] = resp.get("messages") or []
+            for message in messages:
                 if _outbox_id(message) == outbox_id or (
                     case_id is not None and _alert_case_id(message) == case_id
                 ):

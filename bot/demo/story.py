@@ -153,10 +153,13 @@ async def _followups(story: Story) -> None:
     await run_due_followups(h.svc)
     await h.settle()
     story.dm(reporter)
-    checkin = h.standin.messages(h.standin.dm_channel(reporter))[-1]
+    dm = h.standin.dm_channel(reporter)
+    if dm is None:
+        raise RuntimeError("the check-in DM was never opened")
+    checkin = h.standin.messages(dm)[-1]
     await h.driver.block_action(
         user_id=reporter,
-        channel_id=h.standin.dm_channel(reporter),
+        channel_id=dm,
         message_ts=checkin["ts"],
         action_id="checkin.help",
         value=checkin["blocks"][-1]["elements"][1]["value"],

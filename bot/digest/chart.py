@@ -16,6 +16,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
 
 WIDTH_PX = 800
 HEIGHT_PX = 450
@@ -73,6 +74,8 @@ def _draw(figure: Figure, chart: TrendChart, font: FontProperties) -> None:
     axes.set_title(chart.title, fontproperties=title)
     axes.set_ylabel(chart.y_label, fontproperties=font)
     axes.set_ylim(0, max([*chart.counts, 1]) * 1.2)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one: counts are whole
+        locator.set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

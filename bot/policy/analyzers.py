@@ -62,7 +62,7 @@ class MorphAnalyzer:
 
 
 def _sudachi_morphemes() -> Morphemes:
-    from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from sudachipy import Dictionary, SplitMode
 
     tokenizer = Dictionary(dict="core").create()
 
@@ -74,7 +74,7 @@ def _sudachi_morphemes() -> Morphemes:
 
 
 def _fugashi_morphemes() -> Morphemes:
-    import fugashi  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    import fugashi
 
     tagger = fugashi.Tagger()
 
