@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.digest.weekly import DigestFigures, compute_figures  # noqa: E402
+from bot.digest.figures import DigestFigures, compute_figures  # noqa: E402
 from bot.digest.weeks import week_span  # noqa: E402
 from storage.db import Sessions, engine_for, make_sessions  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.digest.figures import DigestFigures
 from bot.digest.format import compose
-from bot.digest.weekly import DigestFigures
 from bot.messages import Catalog
 from handlers.text import MESSAGE_BLOCKS_MAX, context, header, section
 

@@ -8,7 +8,8 @@ from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.lifecycle import refuse
-from bot.digest.weekly import audit_hr, behaviour_labels, export_week, week_figures
+from bot.digest.figures import behaviour_labels
+from bot.digest.weekly import audit_hr, export_week, week_figures
 from bot.digest.weeks import week_containing
 from bot.services import Services
 from handlers.digest_view import build_digest_message

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.cases.domain import CaseView
 from bot.clock import Clock
-from bot.digest.weekly import behaviour_labels
+from bot.digest.figures import DigestFigures, behaviour_labels
 from bot.messages import Catalog
 from bot.policy.document import PolicyDocument
 from handlers.alert_view import build_alert, format_time
@@ -25,7 +26,7 @@ class SlackRenderer:
         self.support = support or cat.t("dm.support_default")
         self.labels = {p.behaviour: p.text for p in policy.behaviours() if p.behaviour}
 
-    def _fmt(self, moment: Any) -> str:
+    def _fmt(self, moment: datetime) -> str:
         return format_time(self.clock.local(moment))
 
     def alert(self, case: CaseView) -> Message:
@@ -59,5 +60,5 @@ class SlackRenderer:
     def text(self, text: str) -> Message:
         return {"text": text}
 
-    def digest(self, figures: Any) -> Message:
+    def digest(self, figures: DigestFigures) -> Message:
         return build_digest_message(figures, self.cat, behaviour_labels(self.policy))

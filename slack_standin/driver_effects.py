@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from slack_standin import payloads
 from slack_standin.api_chat import bot_message, check_content
 from slack_standin.api_views import close_view, push_view, replace_view, validate_view
-from slack_standin.state import ApiError
-
-if TYPE_CHECKING:
-    from slack_standin.driver import SlackDriver
-    from slack_standin.transport import DriverResponse
+from slack_standin.state import ApiError, State
+from slack_standin.transport import DriverResponse
 
 Json = dict[str, Any]
 EMPTY: tuple[object, ...] = (None, "", [], {})
 
 
-def _acked(driver: SlackDriver, what: str, resp: DriverResponse) -> bool:
+class Observer(Protocol):
+    """What an ack changes (the workspace) and where a refusal is noted (the driver's
+    problems); the driver is one, without this module depending on it."""
+
+    state: State
+    problems: list[str]
+
+
+def _acked(driver: Observer, what: str, resp: DriverResponse) -> bool:
     """Slack ignores answers after its deadline and shows an error for non-200 ones."""
     if resp.late:
         driver.problems.append(f"{what}: acknowledged after 3 s ({resp.elapsed:.2f} s)")
@@ -28,7 +33,7 @@ def _acked(driver: SlackDriver, what: str, resp: DriverResponse) -> bool:
     return True
 
 
-def apply_slash_ack(driver: SlackDriver, channel_id: str, user_id: str, resp: Any) -> None:
+def apply_slash_ack(driver: Observer, channel_id: str, user_id: str, resp: DriverResponse) -> None:
     """A slash command's ack body is shown: ephemeral by default, in_channel if asked."""
     if not _acked(driver, "slash command", resp) or not resp.body:
         return
@@ -54,7 +59,7 @@ def apply_slash_ack(driver: SlackDriver, channel_id: str, user_id: str, resp: An
     )
 
 
-def apply_view_ack(driver: SlackDriver, view_id: str, resp: DriverResponse) -> None:
+def apply_view_ack(driver: Observer, view_id: str, resp: DriverResponse) -> None:
     """response_action: none closes the view; update/push/clear/errors as Slack does."""
     if not _acked(driver, "view_submission", resp):
         return
@@ -77,7 +82,7 @@ def apply_view_ack(driver: SlackDriver, view_id: str, resp: DriverResponse) -> N
         driver.problems.append(f"view_submission response_action={action}: {exc.error} {exc.extra}")
 
 
-def _check_errors(driver: SlackDriver, view_id: str, errors: Any) -> None:
+def _check_errors(driver: Observer, view_id: str, errors: Any) -> None:
     view = driver.state.views[view_id]
     inputs = {b.get("block_id") for b in view["blocks"] if b.get("type") == "input"}
     if not isinstance(errors, dict) or not errors:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.cases.domain import CaseView
+from bot.digest.figures import DigestFigures
 
 Message = dict[str, Any]
 
@@ -22,4 +23,4 @@ class Renderer(Protocol):
 
     def text(self, text: str) -> Message: ...
 
-    def digest(self, figures: Any) -> Message: ...
+    def digest(self, figures: DigestFigures) -> Message: ...

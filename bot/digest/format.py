@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import as_utc, utcnow
 from bot.config import Settings
 from bot.digest.chart import TrendChart
-from bot.digest.weekly import DigestFigures, behaviour_labels, compute_figures
+from bot.digest.figures import DigestFigures, behaviour_labels, compute_figures
 from bot.digest.weeks import week_containing, week_span
 from bot.messages import Catalog, catalog
 from bot.policy.document import load_policy

@@ -1,4 +1,4 @@
-"""HR's weekly digest: the figures of an ISO week, and sending it exactly once a week.
+"""HR's weekly digest: sending the figures of an ISO week exactly once a week.
 
 Once per week: the instance that inserts the week's `digest_run` row sends it; the insert and
 the outbox message commit together, so the message is neither lost nor doubled. The chart is
@@ -12,127 +12,37 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cases.domain import ContactChannel
 from bot.delivery.outbox import POST, enqueue_message
+from bot.digest.chart import render_trend
 from bot.digest.cron import cron_trigger
+from bot.digest.figures import DigestFigures, behaviour_labels, compute_figures
+from bot.digest.format import cases_csv, period_text, trend_chart
 from bot.digest.weeks import (
     WeekSpan,
-    iso_label,
     last_completed_week,
-    local_midnight,
     week_containing,
 )
 from bot.messages import Catalog
-from bot.policy.document import PolicyDocument
 from bot.services import Services
 from storage import digest_queries as q
 from storage.audit import add_audit
 
-TREND_WEEKS = 8
-AGE_EDGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 JOB_ID = "digest.weekly"
 RETRY_JOB_ID = "digest.catch_up"
 log = logging.getLogger("kasuhara.digest")
 
-Builder = Callable[["DigestFigures", Catalog, Mapping[int, str]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    week: str
-    monday: date
-    count: int
-
-
-@dataclass(frozen=True)
-class DigestFigures:
-    """Aggregates only: nothing here names a person or quotes a report."""
-
-    week: str
-    start: datetime  # local, Monday 00:00
-    end: datetime  # local, the next Monday 00:00
-    as_of: datetime  # local; the week's end, or now for the week in progress
-    total: int
-    previous: int
-    urgent: int
-    unclassified: int
-    chosen: tuple[int, ...]  # ①..⑬
-    suggested: tuple[int, ...]  # ①..⑬, "推定", only for reports without a choice
-    by_channel: dict[str, int]
-    ack_count: int
-    ack_median_seconds: float | None
-    ack_slowest_seconds: float | None
-    open_by_age: tuple[int, ...]  # <1日, 1–3日, 3–7日, 7日以上
-    open_unacknowledged: int
-    escalations: int
-    help_checkins: int
-    trend: tuple[TrendPoint, ...]  # oldest first; the last is this week
-
-    @property
-    def complete(self) -> bool:
-        return self.as_of >= self.end
-
-
-def _trend_mondays(span: WeekSpan, zone: ZoneInfo) -> list[date]:
-    monday = span.monday(zone)
-    return [monday - timedelta(weeks=k) for k in range(TREND_WEEKS - 1, -1, -1)]
-
-
-async def compute_figures(
-    session: AsyncSession, span: WeekSpan, *, zone: ZoneInfo, now: datetime
-) -> DigestFigures:
-    """Every figure of `span`, each from an SQL aggregate (no report rows are fetched)."""
-    as_of = min(span.end, now.astimezone(UTC))
-    mondays = _trend_mondays(span, zone)
-    edges = [local_midnight(m, zone) for m in mondays] + [span.end]
-    trend = await q.counts_per_interval(session, edges=edges)
-    counts = await q.week_counts(session, start=span.start, end=span.end)
-    ack = await q.ack_stats(session, start=span.start, end=span.end)
-    opened = await q.open_cases(session, as_of=as_of, age_edges=AGE_EDGES)
-    window = {"start": span.start, "end": span.end}
-    return DigestFigures(
-        week=span.week,
-        start=span.start.astimezone(zone),
-        end=span.end.astimezone(zone),
-        as_of=as_of.astimezone(zone),
-        total=counts.total,
-        previous=trend[-2],
-        urgent=counts.urgent,
-        unclassified=counts.unclassified,
-        chosen=counts.chosen,
-        suggested=counts.suggested,
-        by_channel=_with_all_channels(await q.counts_by_channel(session, **window)),
-        ack_count=ack.count,
-        ack_median_seconds=ack.median_seconds,
-        ack_slowest_seconds=ack.slowest_seconds,
-        open_by_age=opened.by_age,
-        open_unacknowledged=opened.unacknowledged,
-        escalations=await q.escalations(session, **window),
-        help_checkins=await q.help_checkins(session, **window),
-        trend=tuple(TrendPoint(iso_label(m), m, n) for m, n in zip(mondays, trend, strict=True)),
-    )
-
-
-def _with_all_channels(counts: dict[str, int]) -> dict[str, int]:
-    known = {c.value: counts.get(c.value, 0) for c in ContactChannel}
-    return known | {c: n for c, n in sorted(counts.items()) if c not in known}
+Builder = Callable[[DigestFigures, Catalog, Mapping[int, str]], dict[str, Any]]
 
 
 async def week_figures(svc: Services, span: WeekSpan) -> DigestFigures:
     async with svc.sessions() as session:
         return await compute_figures(session, span, zone=svc.clock.zone, now=svc.clock.now())
-
-
-def behaviour_labels(policy: PolicyDocument) -> dict[int, str]:
-    return {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
 
 
 async def _hr_channel_safe(svc: Services, week: str) -> bool:
@@ -178,11 +88,6 @@ async def send_digest(svc: Services, span: WeekSpan, *, build: Builder | None = 
 
 
 async def _upload_chart(svc: Services, figures: DigestFigures) -> None:
-    # Imported here: matplotlib is slow to import and only this weekly job needs it, and
-    # digest_format imports this module.
-    from bot.digest.chart import render_trend
-    from bot.digest.format import trend_chart
-
     if any(point.count for point in figures.trend):
         cat = svc.catalog
         # Drawn off the event loop: a few hundred ms of CPU would delay Slack's 3 s acks.
@@ -272,8 +177,6 @@ class ExportFile:
 
 async def export_week(svc: Services, *, actor: str) -> ExportFile:
     """This week's cases as CSV for an HR member; the access is audited with the read."""
-    from bot.digest.format import cases_csv, period_text  # that module imports this one
-
     span = week_containing(svc.clock.now(), svc.clock.zone)
     async with svc.sessions.begin() as session:
         rows = await q.week_cases(session, start=span.start, end=span.end)

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
-from bot.digest.weekly import DigestFigures, TrendPoint, behaviour_labels
+from bot.digest.figures import DigestFigures, TrendPoint, behaviour_labels
 from bot.messages import catalog
 from bot.policy.document import load_policy
 from tests.digest.seed import TOKYO, jst

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.digest.weekly import DigestFigures, compute_figures
+from bot.digest.figures import DigestFigures, compute_figures
 from bot.digest.weeks import week_span
 from storage.db import Sessions
 from tests.digest.seed import TOKYO, jst, seed_week48
