@@ -15,10 +15,13 @@ from handlers import (
     questions,
     report_modal,
 )
+from handlers.routes import Routes
 
 
 def register_all(app: AsyncApp) -> None:
-    dedupe.register(app)
+    """Every surface's listeners, each behind the after-ack guard (handlers/routes.py)."""
+    routes = Routes(app)
+    dedupe.register(routes)
     surfaces = (commands, report_modal, alert_actions, checkin, questions, message_events, home, hr)
     for module in surfaces:
-        module.register(app)
+        module.register(routes)

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cases.domain import OUTCOME_MAX, CaseAction
+from bot.cases import actions
+from bot.cases.domain import OUTCOME_MAX
 from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
 from bot.services import Services
-from handlers.after_ack import contained
 from handlers.envelope import as_dict
-from handlers.ids import Action, Block, Callback, row_id
-from handlers.text import MODAL_TITLE_MAX, clean, plain, section
-
-BUTTONS = {
-    Action.ACK: CaseAction.ACK,
-    Action.TAKE: CaseAction.TAKE,
-    Action.ESCALATE: CaseAction.ESCALATE,
-    Action.SNOOZE: CaseAction.SNOOZE,
-}
+from handlers.ids import Action, Block, Callback, case_action_id, row_id
+from handlers.routes import Routes
+from handlers.slack_limits import MODAL_TITLE_MAX, PLACEHOLDER_MAX
+from handlers.text import clean, plain, section
 
 
 def _case_id(body: dict[str, Any]) -> int | None:
@@ -41,7 +38,8 @@ async def handle_case_button(
 ) -> None:
     await ack()
     svc: Services = context["svc"]
-    action = BUTTONS[Action(body["actions"][0]["action_id"])]
+    action_id = str(body["actions"][0]["action_id"])
+    action = action_id.removeprefix(case_action_id(""))
     case_id = _case_id(body)
     if case_id is None:
         return
@@ -61,7 +59,7 @@ def build_resolve_modal(svc: Services, case_id: int, case_number: str) -> dict[s
             "action_id": Action.OUTCOME,
             "multiline": True,
             "max_length": OUTCOME_MAX,
-            "placeholder": plain(cat.t("resolve_modal.outcome_placeholder"), 150),
+            "placeholder": plain(cat.t("resolve_modal.outcome_placeholder"), PLACEHOLDER_MAX),
         },
     }
     return {
@@ -90,7 +88,9 @@ async def handle_resolve_button(
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
         await _notify(
-            svc, respond, await refuse(svc, case_id=case_id, actor=actor, action="resolve")
+            svc,
+            respond,
+            await refuse(svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name),
         )
         return
     case = await audit_view(svc, case_id=case_id, actor=actor, where="resolve_modal")
@@ -117,13 +117,13 @@ async def handle_resolve_submission(
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
         # A view submission has no response_url: the refusal is shown in the modal itself.
-        refused = await refuse(svc, case_id=case_id, actor=actor, action=CaseAction.RESOLVE)
+        refused = await refuse(svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name)
         text = svc.catalog.t(refused.notice_key or "actions.forbidden")
         await ack(response_action="errors", errors={Block.OUTCOME: text})
         return
     await ack()
     await perform(
-        svc, case_id=case_id, actor=actor, action=CaseAction.RESOLVE, outcome=outcome or None
+        svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name, outcome=outcome or None
     )
 
 
@@ -141,8 +141,35 @@ def _metadata_case_id(view: dict[str, Any]) -> int | None:
     return row_id(meta.get("case_id")) if isinstance(meta, dict) else None
 
 
-def register(app: AsyncApp) -> None:
-    for action_id in BUTTONS:
-        app.action(action_id)(contained(handle_case_button))
-    app.action(Action.RESOLVE)(contained(handle_resolve_button))
-    app.view(Callback.RESOLVE)(contained(handle_resolve_submission))
+Listener = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class AlertButton:
+    """A button on the alert, in the order declared. `action` names a case action
+    (bot/cases/actions.py); its label is `alert.btn_<action>`; with `confirm`, Slack asks first
+    with `alert.confirm_<action>_title` / `_text`. A click goes to `listener`."""
+
+    action: actions.CaseAction
+    listener: Listener = handle_case_button
+    style: str | None = None
+    confirm: bool = False
+
+    @property
+    def action_id(self) -> str:
+        return case_action_id(self.action.name)
+
+
+ALERT_BUTTONS = (
+    AlertButton(actions.ACK, style="primary"),
+    AlertButton(actions.TAKE),
+    AlertButton(actions.ESCALATE, style="danger", confirm=True),
+    AlertButton(actions.RESOLVE, listener=handle_resolve_button),
+    AlertButton(actions.SNOOZE),
+)
+
+
+def register(app: Routes) -> None:
+    for alert_button in ALERT_BUTTONS:
+        app.action(alert_button.action_id)(alert_button.listener)
+    app.view(Callback.RESOLVE)(handle_resolve_submission)

@@ -7,16 +7,23 @@ from typing import Any
 
 from bot.cases.domain import CaseView
 from bot.messages import Catalog
-from handlers.ids import Action, Block
-from handlers.text import (
+from handlers.alert_actions import ALERT_BUTTONS
+from handlers.ids import Block
+from handlers.slack_limits import (
+    CONFIRM_BUTTON_MAX,
+    CONFIRM_TEXT_MAX,
+    CONFIRM_TITLE_MAX,
     FIELD_TEXT_MAX,
     SECTION_TEXT_MAX,
+)
+from handlers.text import (
     button,
     clip,
     context,
     escape,
     header,
     mrkdwn,
+    plain,
     section,
 )
 
@@ -81,20 +88,18 @@ def _body(case: CaseView, cat: Catalog) -> list[dict[str, Any]]:
 
 def _buttons(case: CaseView, cat: Catalog) -> dict[str, Any]:
     value = str(case.id)
-    escalate = button(cat.t("alert.btn_escalate"), Action.ESCALATE, value, "danger")
-    escalate["confirm"] = {
-        "title": {"type": "plain_text", "text": cat.t("alert.confirm_escalate_title")},
-        "text": {"type": "plain_text", "text": cat.t("alert.confirm_escalate_text")},
-        "confirm": {"type": "plain_text", "text": cat.t("alert.confirm_yes")},
-        "deny": {"type": "plain_text", "text": cat.t("alert.confirm_no")},
-    }
-    elements = [
-        button(cat.t("alert.btn_ack"), Action.ACK, value, "primary"),
-        button(cat.t("alert.btn_take"), Action.TAKE, value),
-        escalate,
-        button(cat.t("alert.btn_resolve"), Action.RESOLVE, value),
-        button(cat.t("alert.btn_snooze"), Action.SNOOZE, value),
-    ]
+    elements = []
+    for declared in ALERT_BUTTONS:
+        name = declared.action.name
+        element = button(cat.t(f"alert.btn_{name}"), declared.action_id, value, declared.style)
+        if declared.confirm:
+            element["confirm"] = {
+                "title": plain(cat.t(f"alert.confirm_{name}_title"), CONFIRM_TITLE_MAX),
+                "text": plain(cat.t(f"alert.confirm_{name}_text"), CONFIRM_TEXT_MAX),
+                "confirm": plain(cat.t("alert.confirm_yes"), CONFIRM_BUTTON_MAX),
+                "deny": plain(cat.t("alert.confirm_no"), CONFIRM_BUTTON_MAX),
+            }
+        elements.append(element)
     return {"type": "actions", "block_id": Block.ALERT_ACTIONS, "elements": elements}
 
 

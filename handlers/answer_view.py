@@ -7,7 +7,8 @@ from typing import Any
 from bot.messages import Catalog
 from bot.policy.document import Passage, PolicyDocument
 from bot.policy.matcher import Answer
-from handlers.text import SECTION_TEXT_MAX, clip, quote, section
+from handlers.slack_limits import SECTION_TEXT_MAX
+from handlers.text import clip, quote, section
 
 Message = dict[str, Any]
 
@@ -47,7 +48,7 @@ def build_answer(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str = 
     blocks.append(section(cat.t("answer.next_step")))
     titles = "、".join(_title(m.passage, cat) for m in answer.matches[:3])
     return {
-        "text": clip(f"{cat.t('answer.fallback', titles=titles)}\n{best.text}", 3000),
+        "text": clip(f"{cat.t('answer.fallback', titles=titles)}\n{best.text}", SECTION_TEXT_MAX),
         "blocks": blocks,
     }
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 
 from bot.cases.checkins import answer_checkin
 from bot.services import Services
-from handlers.after_ack import contained
 from handlers.ids import Action, row_id
+from handlers.routes import Routes
 
 ANSWER = {Action.CHECKIN_OK: "ok", Action.CHECKIN_HELP: "help"}
 
@@ -33,6 +33,6 @@ async def handle_checkin_button(
         await respond(replace_original=True, text=svc.catalog.t(thanks))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     for action_id in ANSWER:
-        app.action(action_id)(contained(handle_checkin_button))
+        app.action(action_id)(handle_checkin_button)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.lifecycle import reports_of
 from bot.services import Services
 from handlers import hr
-from handlers.after_ack import contained
 from handlers.alert_view import format_time
 from handlers.answer_view import build_answer
 from handlers.ids import COMMAND
 from handlers.report_modal import open_report_modal
+from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -88,5 +88,5 @@ async def handle_kasuhara_command(
         await ack(response_type="ephemeral", **message)
 
 
-def register(app: AsyncApp) -> None:
-    app.command(COMMAND)(contained(handle_kasuhara_command))
+def register(app: Routes) -> None:
+    app.command(COMMAND)(handle_kasuhara_command)

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.delivery.idempotency import first_time
 from bot.services import Services
+from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -45,5 +46,5 @@ async def dedupe(
     return await next()
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     app.middleware(dedupe)

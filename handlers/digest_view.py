@@ -8,7 +8,8 @@ from typing import Any
 from bot.digest.figures import DigestFigures
 from bot.digest.format import compose
 from bot.messages import Catalog
-from handlers.text import MESSAGE_BLOCKS_MAX, context, header, section
+from handlers.slack_limits import MESSAGE_BLOCKS_MAX
+from handlers.text import context, header, section
 
 DIVIDER = {"type": "divider"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.lifecycle import reports_of
@@ -13,6 +13,7 @@ from handlers.alert_view import format_time
 from handlers.home_view import build_home
 from handlers.ids import Action
 from handlers.report_modal import open_report_modal
+from handlers.routes import Routes
 
 
 async def handle_home_opened(
@@ -34,6 +35,6 @@ async def handle_home_report(
     await open_report_modal(client, context["svc"], body["trigger_id"])
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     app.event("app_home_opened")(handle_home_opened)
     app.action(Action.HOME_REPORT)(handle_home_report)

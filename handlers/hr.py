@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.lifecycle import refuse
@@ -13,6 +13,7 @@ from bot.digest.weekly import audit_hr, export_week, week_figures
 from bot.digest.weeks import week_containing
 from bot.services import Services
 from handlers.digest_view import build_digest_message
+from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -57,5 +58,5 @@ async def _send_export(svc: Services, user: str, respond: AsyncRespond) -> None:
     await respond(response_type="ephemeral", text=svc.catalog.t("export.sent", count=export.count))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     """HR's words arrive through the `/kasuhara` command; nothing of their own to listen for."""

@@ -36,14 +36,14 @@ class Action(StrEnum):
     URGENCY = "urgency"
     SUPPORT = "support"
     OUTCOME = "outcome"
-    ACK = "case.ack"
-    TAKE = "case.take"
-    ESCALATE = "case.escalate"
-    RESOLVE = "case.resolve"
-    SNOOZE = "case.snooze"
     CHECKIN_OK = "checkin.ok"
     CHECKIN_HELP = "checkin.help"
     HOME_REPORT = "home.report"
+
+
+def case_action_id(action: str) -> str:
+    """A case action's button action_id: "case.<name>" (bot/cases/actions.py names them)."""
+    return f"case.{action}"
 
 
 # Field names used by the domain's validation, mapped to the modal's blocks.

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncBoltContext
 
 from bot.cases.lifecycle import acknowledge_by_reply
 from bot.services import Services
 from handlers.questions import answer_direct_message
+from handlers.routes import Routes
 
 
 async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -28,5 +29,5 @@ async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> No
         await acknowledge_by_reply(svc, thread_ts=str(thread), user=str(event.get("user", "")))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     app.event("message")(handle_message)

@@ -13,6 +13,7 @@ from bot.policy.document import PolicyDocument
 from handlers.alert_view import build_alert, format_time
 from handlers.digest_view import build_digest_message
 from handlers.ids import Action, Block
+from handlers.slack_limits import SECTION_TEXT_MAX
 from handlers.text import button, clip, quote, section
 
 Message = dict[str, Any]
@@ -40,7 +41,9 @@ class SlackRenderer:
         passages = [p for p in self.policy.behaviours() if p.behaviour in case.behaviours]
         if passages:
             quoted = "\n".join(quote(p.text) for p in passages)
-            blocks.append(section(clip(f"{cat.t('dm.policy_heading')}\n{quoted}", 3000)))
+            blocks.append(
+                section(clip(f"{cat.t('dm.policy_heading')}\n{quoted}", SECTION_TEXT_MAX))
+            )
         blocks.append(section(f"{cat.t('dm.support_heading')}\n{self.support}"))
         return {"text": "\n".join(lines), "blocks": blocks}
 

@@ -6,10 +6,11 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncBoltContext
 
 from bot.services import Services
 from handlers.answer_view import build_answer, build_empty_question
+from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
@@ -37,5 +38,5 @@ async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -
     await svc.gateway.post(event["channel"], message, thread_ts=thread)
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Routes) -> None:
     app.event("app_mention")(handle_app_mention)

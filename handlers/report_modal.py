@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cases.domain import validate_report
-from bot.cases.intake import submit_report
+from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, validate_report
+from bot.cases.intake import ReportNotSaved, submit_report
 from bot.services import Services
-from handlers.after_ack import contained
 from handlers.envelope import as_dict
 from handlers.ids import FIELD_BLOCKS, Block, Callback
 from handlers.report_view import build_report_modal, parse_report
+from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -51,8 +50,7 @@ async def handle_report_submission(
         return
     try:
         case = await submit_report(svc, data)
-    except SQLAlchemyError:
-        log.exception("report could not be saved reporter=%s", data.reporter_id)
+    except ReportNotSaved:
         await ack(
             response_action="errors",
             errors={Block.DESCRIPTION: svc.catalog.t("errors.save_failed")},
@@ -63,9 +61,9 @@ async def handle_report_submission(
 
 
 def _messages(svc: Services, errors: dict[str, str], description: str) -> dict[str, str]:
-    values = {"limit": 3000, "length": len(description)}
+    values = {"limit": DESCRIPTION_MAX, "length": len(description)}
     if "customer" in errors:
-        values["limit"] = 500
+        values["limit"] = CUSTOMER_MAX
     return {FIELD_BLOCKS[f]: svc.catalog.t(key, **values) for f, key in errors.items()}
 
 
@@ -91,7 +89,7 @@ async def handle_message_shortcut(
     )
 
 
-def register(app: AsyncApp) -> None:
-    app.view(Callback.REPORT)(contained(handle_report_submission))
-    app.shortcut(Callback.SHORTCUT_REPORT)(contained(handle_report_shortcut))
-    app.shortcut(Callback.SHORTCUT_MESSAGE)(contained(handle_message_shortcut))
+def register(app: Routes) -> None:
+    app.view(Callback.REPORT)(handle_report_submission)
+    app.shortcut(Callback.SHORTCUT_REPORT)(handle_report_shortcut)
+    app.shortcut(Callback.SHORTCUT_MESSAGE)(handle_message_shortcut)

@@ -10,7 +10,13 @@ from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, Repo
 from bot.messages import Catalog
 from handlers.envelope import as_dict
 from handlers.ids import Action, Block, Callback
-from handlers.text import MODAL_TITLE_MAX, clean, clip, context, option, plain
+from handlers.slack_limits import (
+    INPUT_HINT_MAX,
+    INPUT_LABEL_MAX,
+    MODAL_TITLE_MAX,
+    PLACEHOLDER_MAX,
+)
+from handlers.text import clean, clip, context, option, plain
 
 
 def _input(
@@ -23,12 +29,12 @@ def _input(
     block_dict: dict[str, Any] = {
         "type": "input",
         "block_id": block,
-        "label": plain(label, 2000),
+        "label": plain(label, INPUT_LABEL_MAX),
         "element": element,
         "optional": optional,
     }
     if hint:
-        block_dict["hint"] = plain(hint, 2000)
+        block_dict["hint"] = plain(hint, INPUT_HINT_MAX)
     return block_dict
 
 
@@ -59,7 +65,7 @@ def build_report_modal(
         "action_id": Action.DESCRIPTION,
         "multiline": True,
         "max_length": DESCRIPTION_MAX,
-        "placeholder": plain(cat.t("modal.description_placeholder"), 150),
+        "placeholder": plain(cat.t("modal.description_placeholder"), PLACEHOLDER_MAX),
     }
     if description:
         description_el["initial_value"] = clip(description, DESCRIPTION_MAX)
@@ -83,7 +89,7 @@ def build_report_modal(
                 "type": "static_select",
                 "action_id": Action.CONTACT,
                 "options": contacts,
-                "placeholder": plain(cat.t("modal.contact_placeholder"), 150),
+                "placeholder": plain(cat.t("modal.contact_placeholder"), PLACEHOLDER_MAX),
             },
         ),
         _input(
@@ -93,7 +99,7 @@ def build_report_modal(
                 "type": "multi_static_select",
                 "action_id": Action.BEHAVIOURS,
                 "options": [option(label, str(n)) for n, label in behaviours],
-                "placeholder": plain(cat.t("modal.behaviours_placeholder"), 150),
+                "placeholder": plain(cat.t("modal.behaviours_placeholder"), PLACEHOLDER_MAX),
             },
             optional=True,
         ),
@@ -110,7 +116,7 @@ def build_report_modal(
                 "type": "plain_text_input",
                 "action_id": Action.CUSTOMER,
                 "max_length": CUSTOMER_MAX,
-                "placeholder": plain(cat.t("modal.customer_placeholder"), 150),
+                "placeholder": plain(cat.t("modal.customer_placeholder"), PLACEHOLDER_MAX),
             },
             optional=True,
         ),

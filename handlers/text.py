@@ -1,19 +1,17 @@
-"""Block Kit text helpers and Slack's limits, as named constants."""
+"""Block Kit text helpers; Slack's limits are in handlers/slack_limits.py."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-SECTION_TEXT_MAX = 3000
-FIELD_TEXT_MAX = 2000
-HEADER_MAX = 150
-BUTTON_TEXT_MAX = 75
-OPTION_TEXT_MAX = 75
-MODAL_TITLE_MAX = 24
-MESSAGE_BLOCKS_MAX = 50
-CONTEXT_TEXT_MAX = 2000
-
+from handlers.slack_limits import (
+    BUTTON_TEXT_MAX,
+    CONTEXT_TEXT_MAX,
+    HEADER_MAX,
+    OPTION_TEXT_MAX,
+    SECTION_TEXT_MAX,
+)
 
 # Lone surrogates (JSON may carry "\ud800") cannot be encoded as UTF-8, so they could be
 # neither encrypted nor sent back to Slack; NUL and the other C0 controls are never text.

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.cases.actions import ACTIONS
 from bot.messages import catalog
+from handlers.alert_actions import ALERT_BUTTONS
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSAGES = ROOT / "bot" / "messages"
@@ -155,6 +157,36 @@ def test_used_keys_exist() -> None:
         if not (any(k.startswith(key) for k in JA) if is_prefix else key in JA)
     ]
     assert missing == []
+
+
+def _action_lines() -> Iterator[tuple[str, str]]:
+    """(action, key) for every line each declared action and alert button needs: the keys
+    are built from names at run time, so the prefix check above cannot see them."""
+    for name, action in ACTIONS.items():
+        yield name, f"thread.{name}"
+        if action.tells_reporter:
+            yield name, f"dm.status_{name}"
+    for button in ALERT_BUTTONS:
+        name = button.action.name
+        yield name, f"alert.btn_{name}"
+        if button.confirm:
+            yield name, f"alert.confirm_{name}_title"
+            yield name, f"alert.confirm_{name}_text"
+
+
+@pytest.mark.parametrize(("action", "key"), list(_action_lines()))
+def test_each_action_has_its_lines(action: str, key: str) -> None:
+    assert key in JA and key in EN, f"action {action!r} needs {key} in ja.toml and en.toml"
+
+
+def test_action_lines_are_listed() -> None:
+    keys = {key for _, key in _action_lines()}
+    assert {
+        "thread.ack",
+        "dm.status_take",
+        "alert.btn_snooze",
+        "alert.confirm_escalate_text",
+    } <= keys
 
 
 # -- (c) no Japanese words in code -------------------------------------------------------------

@@ -44,18 +44,22 @@ def _absolute(module: str, node: ast.ImportFrom) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
-def _imported(module: str) -> Iterator[str]:
-    """Every name this module imports, anywhere in the file, as an absolute dotted path;
-    `from a import b` yields `a.b` when b is a module of ours, else `a`."""
+def _names(module: str) -> Iterator[str]:
+    """Every name this module imports, anywhere in the file, as an absolute dotted path."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             source = _absolute(module, node)
-            for alias in node.names:
-                full = f"{source}.{alias.name}"
-                yield full if full in MODULES else source
+            yield from (f"{source}.{alias.name}" for alias in node.names)
+
+
+def _imported(module: str) -> Iterator[str]:
+    """The modules this one imports: `from a import b` is `a.b` when b is a module of ours,
+    else `a`."""
+    for name in _names(module):
+        yield name if name in MODULES or "." not in name else name.rsplit(".", 1)[0]
 
 
 def _graph() -> dict[str, set[str]]:
@@ -91,6 +95,30 @@ def test_storage_imports_neither_bot_nor_handlers() -> None:
 
 def test_only_the_composition_root_imports_handlers() -> None:
     assert _offenders("bot", {"handlers"}, allowed={COMPOSITION_ROOT}) == []
+
+
+def test_handlers_touch_no_database() -> None:
+    """No SQL at the Slack edge: the domain raises its own errors (e.g. ReportNotSaved)."""
+    database = ("storage", "sqlalchemy", "sqlmodel", "asyncpg", "aiosqlite")
+    found = sorted(
+        f"{m} -> {name}"
+        for m in MODULES
+        if _layer(m) == "handlers"
+        for name in _imported(m)
+        if name.split(".")[0] in database
+    )
+    assert found == []
+
+
+def test_listeners_are_added_only_through_routes() -> None:
+    """handlers/routes.py wraps every listener in the after-ack guard; a module holding the
+    Bolt app itself could add one without it."""
+    holders = sorted(
+        m
+        for m in MODULES
+        if _layer(m) == "handlers" and "slack_bolt.async_app.AsyncApp" in set(_names(m))
+    )
+    assert holders == ["handlers", "handlers.routes"]
 
 
 def test_the_standin_imports_nothing_of_the_app() -> None:

@@ -28,14 +28,6 @@ class Support(StrEnum):
     NONE = "none"
 
 
-class CaseAction(StrEnum):
-    ACK = "ack"
-    TAKE = "take"
-    ESCALATE = "escalate"
-    RESOLVE = "resolve"
-    SNOOZE = "snooze"
-
-
 @dataclass(frozen=True)
 class ReportInput:
     """What a reporter submitted, already parsed from Slack's payload."""

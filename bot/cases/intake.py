@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.cases import followups
 from bot.cases.domain import CaseView, ReportInput, join_numbers
 from bot.cases.view import to_view
@@ -15,6 +17,11 @@ from storage.models import Report
 from storage.reports import add_report, next_case_seq
 
 log = logging.getLogger("kasuhara.intake")
+
+
+class ReportNotSaved(Exception):
+    """The database refused or could not be reached: nothing of the report was kept (the
+    transaction rolled back), so the reporter must be told to send it again."""
 
 
 def case_number(year: int, seq: int) -> str:
@@ -49,7 +56,18 @@ def _new_report(svc: Services, data: ReportInput, now: datetime, seq: int) -> Re
 
 
 async def submit_report(svc: Services, data: ReportInput) -> CaseView:
-    """Save the report, its alert, the reporter's receipt and its follow-ups in one transaction."""
+    """Save the report, its alert, the reporter's receipt and its follow-ups in one transaction.
+    Raises ReportNotSaved when the database fails; then nothing was saved."""
+    try:
+        view = await _save(svc, data)
+    except SQLAlchemyError as exc:
+        log.exception("report could not be saved reporter=%s", data.reporter_id)
+        raise ReportNotSaved from exc
+    svc.deliverer.kick()
+    return view
+
+
+async def _save(svc: Services, data: ReportInput) -> CaseView:
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
         seq = await next_case_seq(session, year=svc.clock.local(now).year)
@@ -81,5 +99,4 @@ async def submit_report(svc: Services, data: ReportInput) -> CaseView:
         data.urgent,
         len(data.description),
     )
-    svc.deliverer.kick()
     return view

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cases import followups
-from bot.cases.domain import CaseAction, CaseView
+from bot.cases.actions import (
+    ACK,
+    SNOOZE,
+    SNOOZE_FOR,
+    TAKE,
+    CaseAction,
+    Click,
+    UnknownAction,
+    action_named,
+)
+from bot.cases.domain import CaseView
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT_UPDATE, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
 from storage.followups import cancel_followups
-from storage.models import CaseStatus, Report
 from storage.reports import (
     get_report,
     report_by_alert,
@@ -40,9 +48,15 @@ async def load_case(svc: Services, case_id: int) -> CaseView | None:
         return to_view(svc.cipher, report) if report else None
 
 
-async def refuse(svc: Services, *, case_id: int | None, actor: str, action: str) -> ActionResult:
+async def refuse(
+    svc: Services, *, case_id: int | None, actor: str, action: str, reason: str | None = None
+) -> ActionResult:
+    """Record a refused action and the notice the actor sees. Without `reason` the actor was
+    not allowed; reason "unknown" marks an undeclared action."""
     async with svc.sessions.begin() as session:
         detail: dict[str, object] = {"attempted": action}
+        if reason:
+            detail["reason"] = reason
         if case_id is not None and await get_report(session, case_id=case_id) is None:
             # A forged id: recorded in the detail, since the column must name a real case.
             detail["unknown_case"], case_id = case_id, None
@@ -59,95 +73,63 @@ async def refuse(svc: Services, *, case_id: int | None, actor: str, action: str)
 
 
 async def perform(
-    svc: Services, *, case_id: int, actor: str, action: CaseAction, outcome: str | None = None
+    svc: Services, *, case_id: int, actor: str, action: str, outcome: str | None = None
 ) -> ActionResult:
-    """Apply a supervisor's click; only members of the supervisors' channel may act."""
+    """Apply a supervisor's click named `action` (see bot/cases/actions.py); only members of
+    the supervisors' channel may act, and an undeclared action is refused and audited."""
+    try:
+        declared = action_named(action)
+    except UnknownAction:
+        log.error("undeclared case action %r", action)
+        await refuse(svc, case_id=case_id, actor=actor, action=action, reason="unknown")
+        return ActionResult(changed=False, notice_key="actions.unknown")
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
         return await refuse(svc, case_id=case_id, actor=actor, action=action)
-    now = svc.clock.now()
+    click = Click(actor=actor, now=svc.clock.now(), outcome_enc=svc.cipher.encrypt(outcome))
     async with svc.sessions.begin() as session:
         report = await get_report(session, case_id=case_id)
         if report is None:
             return ActionResult(changed=False, notice_key="actions.case_missing")
-        changed = await _transition(svc, session, report, actor, action, now, outcome)
+        changed = await _transition(session, case_id, declared, click)
         if changed:
-            await _after_change(svc, session, case_id, actor, action, now)
+            await _after_change(svc, session, case_id, declared, click)
         await session.refresh(report)
         view = to_view(svc.cipher, report)
     if changed:
         svc.deliverer.kick()
         return ActionResult(changed=True, case=view)
-    return _unchanged(view, actor, action)
+    return _unchanged(view, actor, declared)
 
 
 def _unchanged(view: CaseView, actor: str, action: CaseAction) -> ActionResult:
-    if action == CaseAction.TAKE and view.owner_id and view.owner_id != actor:
+    if action is TAKE and view.owner_id and view.owner_id != actor:
         return ActionResult(False, "actions.taken_by_other", {"user": view.owner_id}, view)
     return ActionResult(False, None, {}, view)
 
 
 async def _transition(
-    svc: Services,
-    session: AsyncSession,
-    report: Report,
-    actor: str,
-    action: CaseAction,
-    now: datetime,
-    outcome: str | None,
+    session: AsyncSession, case_id: int, action: CaseAction, click: Click
 ) -> bool:
-    assert report.id is not None
-    ack = {"acknowledged_at": now, "acknowledged_by": actor}
-    if action == CaseAction.ACK:
-        return await update_report_if(
-            session,
-            case_id=report.id,
-            when={"acknowledged_at": None},
-            values=ack | {"status": CaseStatus.ACKNOWLEDGED},
-        )
-    if action == CaseAction.SNOOZE:
-        until = now + timedelta(days=1)
-        return await update_report_if(
-            session, case_id=report.id, when={"resolved_at": None}, values={"snoozed_until": until}
-        )
-    values, when = _action_values(action, actor, now, svc.cipher.encrypt(outcome))
-    changed = await update_report_if(session, case_id=report.id, when=when, values=values)
-    if changed:
-        # Taking over, escalating or resolving a case also means someone has seen it.
+    change = action.change(click)
+    if not change.values:  # an action that only records itself
+        return True
+    changed = await update_report_if(
+        session, case_id=case_id, when=dict(change.when), values=dict(change.values)
+    )
+    if changed and action.acknowledges:
         await update_report_if(
-            session, case_id=report.id, when={"acknowledged_at": None}, values=ack
+            session,
+            case_id=case_id,
+            when={"acknowledged_at": None},
+            values={"acknowledged_at": click.now, "acknowledged_by": click.actor},
         )
     return changed
 
 
-def _action_values(
-    action: CaseAction, actor: str, now: datetime, outcome_enc: str | None
-) -> tuple[dict[str, object], dict[str, object]]:
-    if action == CaseAction.TAKE:
-        values: dict[str, object] = {
-            "owner_id": actor,
-            "owned_at": now,
-            "status": CaseStatus.IN_PROGRESS,
-        }
-        return values, {"owner_id": None, "resolved_at": None}
-    if action == CaseAction.ESCALATE:
-        return {"escalated_at": now, "escalated_by": actor}, {"escalated_at": None}
-    values = {
-        "resolved_at": now,
-        "resolved_by": actor,
-        "status": CaseStatus.RESOLVED,
-        "outcome_enc": outcome_enc,
-    }
-    return values, {"resolved_at": None}
-
-
 async def _after_change(
-    svc: Services,
-    session: AsyncSession,
-    case_id: int,
-    actor: str,
-    action: CaseAction,
-    now: datetime,
+    svc: Services, session: AsyncSession, case_id: int, action: CaseAction, click: Click
 ) -> None:
+    now, actor = click.now, click.actor
     await add_audit(session, at=now, actor_id=actor, action=f"case.{action}", case_id=case_id)
     await enqueue_message(
         session,
@@ -158,8 +140,8 @@ async def _after_change(
         coalesce_key=f"alert:{case_id}",
     )
     values: dict[str, object] = {"user": actor}
-    if action == CaseAction.SNOOZE:
-        values["until"] = svc.clock.local(now + timedelta(days=1)).strftime("%m/%d %H:%M")
+    if action is SNOOZE:
+        values["until"] = svc.clock.local(now + SNOOZE_FOR).strftime("%m/%d %H:%M")
     await enqueue_message(
         session,
         now=now,
@@ -168,33 +150,27 @@ async def _after_change(
         case_id=case_id,
         message=svc.renderer.text(svc.catalog.t(f"thread.{action}", **values)),
     )
-    if action != CaseAction.SNOOZE:  # a snooze postpones reminders; it does not answer them
+    if action.answers_reminders:
         await cancel_followups(session, case_id=case_id, kinds=followups.UNACKED_KINDS)
-    await _tell_reporter(svc, session, case_id, actor, action, now)
-    if action == CaseAction.TAKE:
+    if action.tells_reporter:
+        await _tell_reporter(svc, session, case_id, action, click)
+    if action.plans_stale_check:
         followups.plan_stale(session, case_id, now, svc.settings, svc.clock)
-    if action == CaseAction.RESOLVE:
+    if action.ends_case:
         await cancel_followups(session, case_id=case_id)
 
 
 async def _tell_reporter(
-    svc: Services,
-    session: AsyncSession,
-    case_id: int,
-    actor: str,
-    action: CaseAction,
-    now: datetime,
+    svc: Services, session: AsyncSession, case_id: int, action: CaseAction, click: Click
 ) -> None:
     """The receipt promised the reporter news when someone takes the case and when it ends."""
-    if action not in (CaseAction.TAKE, CaseAction.RESOLVE):
-        return
     report = await get_report(session, case_id=case_id)
     if report is None:
         return
-    text = svc.catalog.t(f"dm.status_{action}", case_number=report.case_number, user=actor)
+    text = svc.catalog.t(f"dm.status_{action}", case_number=report.case_number, user=click.actor)
     await enqueue_message(
         session,
-        now=now,
+        now=click.now,
         kind=STAFF_DM,
         channel=report.reporter_id,
         case_id=case_id,
@@ -236,5 +212,5 @@ async def acknowledge_by_reply(svc: Services, *, thread_ts: str, user: str) -> b
         return False
     if not await svc.is_member(svc.settings.supervisor_channel, user):
         return False
-    result = await perform(svc, case_id=report.id, actor=user, action=CaseAction.ACK)
+    result = await perform(svc, case_id=report.id, actor=user, action=ACK.name)
     return result.changed

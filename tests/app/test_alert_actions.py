@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
+import pytest
+
+from bot.cases import actions
+from bot.cases.lifecycle import perform
 from bot.demo.harness import OUTSIDER, SUPERVISOR_IDS, SUPERVISORS, Harness
+from bot.messages import Catalog
+from handlers.alert_actions import ALERT_BUTTONS
 from tests.app.helpers import alerts, all_text, audit, click, reports, submit
 
 SATO, ITO = SUPERVISOR_IDS
@@ -81,3 +88,39 @@ async def test_escalate_records_and_acknowledges(harness: Harness) -> None:
     [report] = await reports(harness)
     assert report.escalated_by == SATO and report.acknowledged_by == SATO
     assert "警察・弁護士" in all_text(alerts(harness)[0])
+
+
+async def test_an_undeclared_action_is_refused_until_declared(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new button must not fall through to another action's transition (it once resolved
+    the case): undeclared, it changes nothing and is audited; declared, it does what it says."""
+    await _alert(harness)
+    [before] = await reports(harness)
+    assert before.id is not None
+    refused = await perform(harness.svc, case_id=before.id, actor=SATO, action="noted")
+    assert not refused.changed and refused.notice_key == "actions.unknown"
+    [after] = await reports(harness)
+    assert (after.status, after.resolved_at, after.acknowledged_at) == ("new", None, None)
+    [event] = [a for a in await audit(harness) if a.action == "action.refused"]
+    assert json.loads(event.detail) == {"attempted": "noted", "reason": "unknown"}
+
+    monkeypatch.setattr(actions, "ACTIONS", dict(actions.ACTIONS))
+    actions.declare(actions.CaseAction("noted", lambda c: actions.Change({}, {})))
+    lines = Catalog({"thread": {"noted": "<@{user}> noted"}}, fallback=harness.svc.catalog)
+    monkeypatch.setattr(harness.svc, "catalog", lines)
+    done = await perform(harness.svc, case_id=before.id, actor=SATO, action="noted")
+    await harness.settle()
+    assert done.changed
+    [after] = await reports(harness)
+    assert (after.status, after.resolved_at) == ("new", None)
+    assert "case.noted" in [a.action for a in await audit(harness)]
+    alert = alerts(harness)[0]
+    assert any(
+        r["text"] == f"<@{SATO}> noted" for r in harness.standin.replies(SUPERVISORS, alert["ts"])
+    )
+
+
+def test_every_alert_button_names_a_declared_action() -> None:
+    assert {b.action.name for b in ALERT_BUTTONS} <= actions.ACTIONS.keys()
+    assert len({b.action_id for b in ALERT_BUTTONS}) == len(ALERT_BUTTONS)

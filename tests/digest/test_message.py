@@ -9,7 +9,7 @@ import pytest
 
 from bot.digest.format import compose, duration_text
 from handlers.digest_view import build_digest_message
-from handlers.text import HEADER_MAX, MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
+from handlers.slack_limits import HEADER_MAX, MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
 from slack_standin.api_chat import check_content
 from tests.digest.figures import CAT, LABELS, empty_week, week48
 
