@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.demo.harness import Harness, running_harness
+from tests.shared import MISSING_REASON
 
 PG_URL = os.environ.get("KASUHARA_TEST_DATABASE_URL", "")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 async def _reset_postgres(url: str) -> None:
@@ -44,3 +44,14 @@ async def sqlite_url(tmp_path: Path) -> str:
 async def harness(database_url: str) -> AsyncIterator[Harness]:
     async with running_harness(database_url) as h:
         yield h
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly when tests did not run for want of ../shared (a fresh clone has none)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    missing = [r for r in skipped if MISSING_REASON in str(r.longrepr)]
+    if missing:
+        terminalreporter.write_line(
+            f"{len(missing)} tests skipped: {MISSING_REASON} (it sits beside the checkout)",
+            yellow=True,
+        )

@@ -122,7 +122,7 @@ def test_english_is_english() -> None:
 
 
 def test_weekday_names() -> None:
-    """digest_format indexes the comma-separated `digest.weekdays` by weekday number."""
+    """bot/digest/format.py indexes the comma-separated `digest.weekdays` by weekday number."""
     for flat in (JA, EN):
         assert len(flat["digest.weekdays"].split(",")) == 7
 

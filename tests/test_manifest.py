@@ -6,20 +6,17 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 
 from handlers.ids import COMMAND, Callback
+from tests.shared import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "slack-specs" / "manifest-schema" / "schemas"
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text("utf-8"))
 
 
 def test_manifest_validates_against_slacks_schema() -> None:
-    path = SCHEMA / "manifest.schema.2.0.0.json"
-    if not path.exists():
-        pytest.skip(f"Slack's manifest schema not found at {path}")
+    path = need_shared("slack-specs", "manifest-schema", "schemas", "manifest.schema.2.0.0.json")
     schema = json.loads(path.read_text("utf-8"))
     errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(MANIFEST)]
     assert errors == []
@@ -59,9 +56,7 @@ def test_manifest_matches_registered_listeners() -> None:
 
 
 def test_manifest_scopes_cover_every_method_the_app_calls() -> None:
-    specs = ROOT.parent / "shared" / "slack-specs" / "methods"
-    if not specs.exists():
-        pytest.skip(f"Slack's method specs not found at {specs}")
+    specs = need_shared("slack-specs", "methods")
     used = [
         "chat.postMessage",
         "chat.update",

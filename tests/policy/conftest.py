@@ -6,8 +6,8 @@ import pytest
 
 from bot.policy.document import PolicyDocument, load_policy
 from bot.policy.matcher import PolicyMatcher
+from tests.shared import SHARED, need_shared
 
-SHARED = Path(__file__).parents[2].parent / "shared"
 DEV_PATH = SHARED / "qa" / "dev.jsonl"
 PASSAGES_PATH = SHARED / "qa" / "passages.json"
 SOURCE_PATH = SHARED / "policy" / "kasuhara-policy.ja.txt"
@@ -25,6 +25,4 @@ def matcher(doc: PolicyDocument) -> PolicyMatcher:
 
 
 def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is not there (the shared/ folder sits beside the repo checkout)")
-    return path
+    return need_shared(*path.relative_to(SHARED).parts) if path.is_relative_to(SHARED) else path

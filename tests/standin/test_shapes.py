@@ -1,22 +1,21 @@
-"""Answers and payloads use only fields real ones have (/work/shared/slack-specs shapes)."""
+"""Answers and payloads use only fields real ones have (../shared/slack-specs shapes)."""
 
 from __future__ import annotations
 
 import json
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
 from slack_standin import SlackDriver, SlackStandin
 from slack_standin.spec_data import METHODS
+from tests.shared import SHARED, requires_shared
 from tests.standin.conftest import modal, section, serve
 
-SPECS = Path("/work/shared/slack-specs")
-pytestmark = pytest.mark.skipif(not SPECS.exists(), reason="slack-specs folder not present")
+SPECS = SHARED / "slack-specs"
+pytestmark = requires_shared
 SKIP = {"blocks", "state", "event_payload", "metadata", "actions", "shares"}
 # Fields real payloads carry that these sample-derived shapes happen to lack (Slack's docs list
 # them: view_submission has response_urls and view.blocks, view_closed has view.blocks).
