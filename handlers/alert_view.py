@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from handlers.text import (
     section,
 )
 
-Fmt = Any  # callable datetime -> str, the clock's local formatting
+Fmt = Callable[[datetime], str]  # the clock's local formatting
 
 
 def behaviour_text(case: CaseView, cat: Catalog, labels: dict[int, str]) -> str:

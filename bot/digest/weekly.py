@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
 
@@ -117,7 +118,7 @@ def _trigger(svc: Services) -> CronTrigger:
     return cron_trigger(svc.settings.digest_cron, svc.settings.zone)
 
 
-def schedule_digest(scheduler: Any, svc: Services) -> None:
+def schedule_digest(scheduler: AsyncIOScheduler, svc: Services) -> None:
     """The weekly cron job, and an hourly catch-up for a run Slack or the database refused.
 
     Both may run late or twice: the claim makes any repeat harmless.
