@@ -30,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.digest.figures import DigestFigures, compute_figures  # noqa: E402
+from bot.digest.figures import DigestFigures, behaviour_count, compute_figures  # noqa: E402
 from bot.digest.weeks import week_span  # noqa: E402
+from bot.policy.document import load_policy  # noqa: E402
 from storage.db import Sessions, engine_for, make_sessions  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.reports import bulk_insert_reports  # noqa: E402
@@ -98,7 +99,9 @@ async def fresh_database(url: str) -> None:
 async def figures(sessions: Sessions, now: datetime) -> tuple[float, DigestFigures]:
     started = time.perf_counter()
     async with sessions() as session:
-        result = await compute_figures(session, WEEK, zone=ZONE, now=now)
+        result = await compute_figures(
+            session, WEEK, zone=ZONE, now=now, behaviours=behaviour_count(load_policy(None))
+        )
     return time.perf_counter() - started, result
 
 

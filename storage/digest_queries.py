@@ -19,8 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DigestRun, FollowUp, Report
 
-BEHAVIOURS = tuple(range(1, 14))
-
 
 @dataclass(frozen=True)
 class WeekCounts:
@@ -63,18 +61,22 @@ def _has(column: Any, number: int) -> Any:
     return func.sum(case((padded.like(f"%,{number},%"), 1), else_=0))
 
 
-async def week_counts(session: AsyncSession, *, start: datetime, end: datetime) -> WeekCounts:
-    """Totals and per-behaviour counts of the reports received in [start, end), in one scan."""
+async def week_counts(
+    session: AsyncSession, *, start: datetime, end: datetime, behaviours: int
+) -> WeekCounts:
+    """Totals and per-behaviour counts of the reports received in [start, end), in one scan;
+    behaviours ①..(`behaviours`), as many as the policy defines (the caller knows it)."""
+    numbers = range(1, behaviours + 1)
     unclassified = (col(Report.behaviours) == "") & (col(Report.suggested_behaviours) == "")
     stmt = select(
         func.count(),
         func.coalesce(func.sum(case((col(Report.urgent) == true(), 1), else_=0)), 0),
         func.coalesce(func.sum(case((unclassified, 1), else_=0)), 0),
-        *(_has(Report.behaviours, n) for n in BEHAVIOURS),
-        *(_has(Report.suggested_behaviours, n) for n in BEHAVIOURS),
+        *(_has(Report.behaviours, n) for n in numbers),
+        *(_has(Report.suggested_behaviours, n) for n in numbers),
     ).where(_in(Report.created_at, start, end))
     row = [int(v or 0) for v in (await _rows(session, stmt))[0]]
-    size = len(BEHAVIOURS)
+    size = len(numbers)
     return WeekCounts(row[0], row[1], row[2], tuple(row[3 : 3 + size]), tuple(row[3 + size :]))
 
 

@@ -9,7 +9,6 @@ from enum import StrEnum
 DESCRIPTION_MAX = 3000
 CUSTOMER_MAX = 500
 OUTCOME_MAX = 2000
-BEHAVIOUR_NUMBERS = tuple(range(1, 14))
 
 
 class ContactChannel(StrEnum):
@@ -75,9 +74,7 @@ class CaseView:
     purged: bool
 
 
-def validate_report(
-    data: ReportInput, now: datetime, behaviours: frozenset[int] = frozenset(BEHAVIOUR_NUMBERS)
-) -> dict[str, str]:
+def validate_report(data: ReportInput, now: datetime, behaviours: frozenset[int]) -> dict[str, str]:
     """Field name → catalogue key of the error; empty when the report may be saved.
     `behaviours` are the numbers the organisation's policy defines."""
     errors: dict[str, str] = {}

@@ -59,14 +59,15 @@ def _trend_mondays(span: WeekSpan, zone: ZoneInfo) -> list[date]:
 
 
 async def compute_figures(
-    session: AsyncSession, span: WeekSpan, *, zone: ZoneInfo, now: datetime
+    session: AsyncSession, span: WeekSpan, *, zone: ZoneInfo, now: datetime, behaviours: int
 ) -> DigestFigures:
-    """Every figure of `span`, each from an SQL aggregate (no report rows are fetched)."""
+    """Every figure of `span`, each from an SQL aggregate (no report rows are fetched);
+    `behaviours` is how many the policy defines (behaviour_count)."""
     as_of = min(span.end, now.astimezone(UTC))
     mondays = _trend_mondays(span, zone)
     edges = [local_midnight(m, zone) for m in mondays] + [span.end]
     trend = await q.counts_per_interval(session, edges=edges)
-    counts = await q.week_counts(session, start=span.start, end=span.end)
+    counts = await q.week_counts(session, start=span.start, end=span.end, behaviours=behaviours)
     ack = await q.ack_stats(session, start=span.start, end=span.end)
     opened = await q.open_cases(session, as_of=as_of, age_edges=AGE_EDGES)
     window = {"start": span.start, "end": span.end}
@@ -100,3 +101,8 @@ def _with_all_channels(counts: dict[str, int]) -> dict[str, int]:
 
 def behaviour_labels(policy: PolicyDocument) -> dict[int, str]:
     return {p.behaviour: p.label or p.text for p in policy.behaviours() if p.behaviour}
+
+
+def behaviour_count(policy: PolicyDocument) -> int:
+    """How many numbered behaviours (①, ②, …) the policy defines: the digest counts each."""
+    return max((p.behaviour for p in policy.behaviours() if p.behaviour), default=0)

@@ -17,7 +17,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import as_utc, utcnow
 from bot.config import Settings
 from bot.digest.chart import TrendChart
-from bot.digest.figures import DigestFigures, behaviour_labels, compute_figures
+from bot.digest.figures import (
+    DigestFigures,
+    behaviour_count,
+    behaviour_labels,
+    compute_figures,
+)
 from bot.digest.weeks import week_containing, week_span
 from bot.messages import Catalog, catalog
 from bot.policy.document import load_policy
@@ -263,11 +268,14 @@ async def digest_report(settings: Settings, *, week: str | None, fmt: str) -> st
     """The terminal digest: needs only DATABASE_URL (no Slack); the week defaults to this one."""
     now, zone = utcnow(), settings.zone
     span = week_span(week, zone) if week else week_containing(now, zone)
+    policy = load_policy(settings.policy_path)
     async with engine_for(settings.database_url) as engine, make_sessions(engine)() as session:
-        figures = await compute_figures(session, span, zone=zone, now=now)
+        figures = await compute_figures(
+            session, span, zone=zone, now=now, behaviours=behaviour_count(policy)
+        )
     if fmt == "json":
         return to_json(figures)
     if fmt == "csv":
         return to_csv(figures).rstrip("\n")  # print() adds the last newline
-    labels = behaviour_labels(load_policy(settings.policy_path))
+    labels = behaviour_labels(policy)
     return to_text(figures, catalog(settings.language), labels)

@@ -22,7 +22,12 @@ from slack_sdk.errors import SlackApiError
 from bot.delivery.outbox import POST, enqueue_message
 from bot.digest.chart import render_trend
 from bot.digest.cron import cron_trigger
-from bot.digest.figures import DigestFigures, behaviour_labels, compute_figures
+from bot.digest.figures import (
+    DigestFigures,
+    behaviour_count,
+    behaviour_labels,
+    compute_figures,
+)
 from bot.digest.format import cases_csv, period_text, trend_chart
 from bot.digest.weeks import (
     WeekSpan,
@@ -43,7 +48,13 @@ Builder = Callable[[DigestFigures, Catalog, Mapping[int, str]], dict[str, Any]]
 
 async def week_figures(svc: Services, span: WeekSpan) -> DigestFigures:
     async with svc.sessions() as session:
-        return await compute_figures(session, span, zone=svc.clock.zone, now=svc.clock.now())
+        return await compute_figures(
+            session,
+            span,
+            zone=svc.clock.zone,
+            now=svc.clock.now(),
+            behaviours=behaviour_count(svc.policy),
+        )
 
 
 async def _hr_channel_safe(svc: Services, week: str) -> bool:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from bot.digest.figures import DigestFigures, compute_figures
+from bot.digest.figures import DigestFigures, behaviour_count, compute_figures
 from bot.digest.weeks import week_span
+from bot.policy.document import load_policy
 from storage.db import Sessions
 from tests.digest.seed import TOKYO, jst, seed_week48
 
 W48 = week_span("2026-W48", TOKYO)
+BEHAVIOURS = behaviour_count(load_policy(None))
 LATER = jst(12, 20)
 
 
 async def _figures(sessions: Sessions, week: str = "2026-W48", now=LATER) -> DigestFigures:
     async with sessions() as session:
-        return await compute_figures(session, week_span(week, TOKYO), zone=TOKYO, now=now)
+        return await compute_figures(
+            session, week_span(week, TOKYO), zone=TOKYO, now=now, behaviours=BEHAVIOURS
+        )
 
 
 async def _seeded(sessions: Sessions) -> None:
