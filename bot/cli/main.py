@@ -78,7 +78,8 @@ def cmd_gen_key(_: argparse.Namespace) -> int:
 def cmd_eval_qa(args: argparse.Namespace) -> int:
     from bot.policy.evaluate import run_eval_qa
 
-    print(run_eval_qa(Path(args.file), load_settings().policy_path))
+    policy = Path(args.policy) if args.policy else load_settings().policy_path
+    print(run_eval_qa(Path(args.file), policy))
     return 0
 
 
@@ -185,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=help_text).set_defaults(func=func)
     sub.choices["ask"].add_argument("question", nargs="+")
     sub.choices["eval-qa"].add_argument("file")
+    sub.choices["eval-qa"].add_argument(
+        "--policy", help="policy file to score (default KASUHARA_POLICY_PATH or the bundled one)"
+    )
     sub.choices["digest"].add_argument("--week", type=_iso_week, help="e.g. 2026-W48")
     sub.choices["digest"].add_argument("--format", choices=("text", "json", "csv"), default="text")
     sub.choices["purge"].add_argument(

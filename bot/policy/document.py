@@ -8,7 +8,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.policy.schema import DocumentModel, VocabularyModel
+from bot.policy.schema import (
+    DocumentModel,
+    PassageModel,
+    SourceModel,
+    VocabularyModel,
+    walk_sections,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_POLICY_PATH = DATA_DIR / "kasuhara-policy.ja.json"
@@ -23,10 +29,35 @@ class PolicyFormatError(Exception):
         self.message = message
 
 
+def titled(number: str, heading: str) -> str:
+    """「2.(1) 見出し」 for a numbered section, the bare heading for an unnumbered one."""
+    return (
+        f"{number}. {heading}"
+        if number and number[-1:].isalnum()
+        else f"{number} {heading}".strip()
+    )
+
+
 @dataclass(frozen=True)
 class Section:
-    number: str
+    number: str  # full number, "2.(1)"; "" when the document does not number it
     heading: str
+    lead: str | None = None  # the sentence introducing the section's list, verbatim
+    depth: int = 0
+
+    @property
+    def title(self) -> str:
+        return titled(self.number, self.heading)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the policy text was published (FORMAT.md `source`); informational only."""
+
+    url: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +71,13 @@ class Passage:
     phrases: tuple[str, ...]
     # Weak cues: they support a passage that something else matched but never carry it alone.
     hints: tuple[str, ...] = ()
+    # Concept ids given in the file; None means "link automatically from the text".
+    concepts: tuple[str, ...] | None = None
+    lead: str | None = None  # the section's lead-in sentence, quoted above the passage
+
+    @property
+    def section_title(self) -> str:
+        return titled(self.section_number, self.section_heading)
 
 
 @dataclass(frozen=True)
@@ -73,6 +111,7 @@ class PolicyDocument:
     language: str = "ja"
     # Quoted when a question is about the topic (「カスハラ」) but nothing more specific fits.
     fallback_passage: str | None = None
+    source: Source = field(default_factory=Source)
 
     def behaviours(self) -> list[Passage]:
         """The numbered example behaviours, in number order."""
@@ -147,26 +186,41 @@ def _to_vocabulary(model: VocabularyModel) -> Vocabulary:
 
 
 def _to_document(model: DocumentModel, common: Vocabulary | None) -> PolicyDocument:
-    passages = tuple(
-        Passage(
-            id=p.id,
-            section_number=s.number,
-            section_heading=s.heading,
-            text=p.text,
-            behaviour=p.behaviour,
-            label=p.label,
-            phrases=tuple(p.phrases),
-            hints=tuple(p.hints),
-        )
-        for s in model.sections
-        for p in s.passages
-    )
+    sections: list[Section] = []
+    passages: list[Passage] = []
+    for path, s in walk_sections(model.sections):
+        depth = path.count(".") if path else 0
+        section = Section(path, s.heading, s.lead, depth)
+        sections.append(section)
+        passages += [_to_passage(p, section) for p in s.passages]
     own = _to_vocabulary(model.vocabulary)
     return PolicyDocument(
         title=model.title,
-        sections=tuple(Section(s.number, s.heading) for s in model.sections),
-        passages=passages,
+        sections=tuple(sections),
+        passages=tuple(passages),
         vocabulary=common.merged(own) if common else own,
         language=model.language,
         fallback_passage=model.fallback_passage,
+        source=_to_source(model.source),
     )
+
+
+def _to_passage(p: PassageModel, section: Section) -> Passage:
+    return Passage(
+        id=p.id,
+        section_number=section.number,
+        section_heading=section.heading,
+        text=p.text,
+        behaviour=p.behaviour,
+        label=p.label,
+        phrases=tuple(p.phrases),
+        hints=tuple(p.hints),
+        concepts=None if p.concepts is None else tuple(p.concepts),
+        lead=section.lead,
+    )
+
+
+def _to_source(model: SourceModel | None) -> Source:
+    if model is None:
+        return Source()
+    return Source(model.url, model.publisher, model.date, model.note)

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.policy.analyzers import make_analyzer
+from bot.policy.concepts import ConceptSet, Link, link_passages, load_concepts
 from bot.policy.document import Passage, PolicyDocument
 from bot.policy.lexicon import Hit, Lexicon
 from bot.policy.normalize import Readings
 from bot.policy.vocabulary import (
     COLLEAGUE,
+    CONCEPT,
     CUSTOMER,
     INTERNAL,
     OUT_OF_SCOPE,
@@ -48,23 +50,45 @@ class Tuning:
     oos_ratio: float = 1.0  # out-of-scope cues at least this share of the best: decline
     decay: float = 0.5  # each further phrase of one passage counts this much less
     suggest_min: float = 0.8  # a behaviour suggestion needs at least this score
+    suggest_ratio: float = 0.5  # a further suggestion must reach this share of the first
+    related: float = 0.5  # a concept no passage covers lends this share to its related ones
 
 
 class PolicyMatcher:
-    """Built once per document (≈0.3 s); `answer` is then a few milliseconds."""
+    """Built once per document (≈0.5 s); `answer` is then a few milliseconds.
+
+    A question is scored against concepts (data/concepts.json) and against the passages' own
+    words; a passage's score is its own plus each matched concept's score times the link's
+    strength (concepts.link_passages).
+    """
 
     def __init__(
-        self, doc: PolicyDocument, analyzer: str = "chars", tuning: Tuning | None = None
+        self,
+        doc: PolicyDocument,
+        analyzer: str = "chars",
+        tuning: Tuning | None = None,
+        concepts: ConceptSet | None = None,
     ) -> None:
         self.doc = doc
         self.tuning = tuning or Tuning()
+        self.concepts = concepts or load_concepts()
         readings = Readings(dict(doc.vocabulary.readings))
         self._analyzer = make_analyzer(analyzer, readings)
-        phrases = build_phrases(doc, self._analyzer, readings)
+        phrases = build_phrases(doc, self._analyzer, readings, self.concepts)
         self._lexicon = Lexicon(
             phrases, detectors=frozenset({INTERNAL, COLLEAGUE, CUSTOMER, TOPIC})
         )
         self._order = {p.id: i for i, p in enumerate(doc.passages)}
+        self.links: dict[str, tuple[Link, ...]] = link_passages(doc, self.concepts, readings)
+        self._by_concept: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for pid, links in self.links.items():
+            for link in links:
+                self._by_concept[link.concept].append((pid, link.strength))
+        self._fallback_id = doc.fallback_passage or self._strongest("definition")
+
+    def _strongest(self, concept: str) -> str | None:
+        linked = sorted(self._by_concept.get(concept, []), key=lambda pair: -pair[1])
+        return linked[0][0] if linked else None
 
     def answer(self, question: str) -> Answer:
         scores = self.scores(question)
@@ -83,7 +107,7 @@ class PolicyMatcher:
 
     def _fallback(self, scores: dict[str, float]) -> list[Match]:
         """On-topic but nothing specific: the document's fallback passage, just above the bar."""
-        fallback = self.doc.fallback_passage
+        fallback = self._fallback_id
         if fallback is None or scores.get(TOPIC, 0.0) == 0:
             return []
         return [Match(self.doc.passage(fallback), self.tuning.min_score)]
@@ -104,18 +128,40 @@ class PolicyMatcher:
         return behaviour and scores.get(COLLEAGUE, 0.0) > 0
 
     def suggest_behaviours(self, text: str, limit: int = 3) -> list[int]:
-        """Likely behaviour numbers for an incident description, most likely first."""
+        """Every behaviour number the report text supports, most salient first, at most `limit`.
+
+        A report often shows several (土下座させろ + 怒鳴られた + 今週3回目 → ④, ③, ⑤): each
+        behaviour passage that reaches `suggest_min` and `suggest_ratio` of the first counts.
+        """
         ranked = [m for m in self._ranked(self.scores(text)) if m.passage.behaviour is not None]
         if not ranked or ranked[0].score < self.tuning.suggest_min:
             return []
-        floor = max(self.tuning.suggest_min, self.tuning.extra_ratio * ranked[0].score)
+        floor = max(self.tuning.suggest_min, self.tuning.suggest_ratio * ranked[0].score)
         return [
             m.passage.behaviour for m in ranked[:limit] if m.score >= floor and m.passage.behaviour
         ]
 
     def scores(self, text: str) -> dict[str, float]:
-        """Score per passage id and per cue class ("#out_of_scope", ...); 0 when absent."""
-        return self._combine(self._lexicon.hits(self._analyzer.forms(text)))
+        """Score per passage id, per concept ("@sexual") and per cue class ("#out_of_scope")."""
+        scores = self._combine(self._lexicon.hits(self._analyzer.forms(text)))
+        return self._through_concepts(scores)
+
+    def _through_concepts(self, scores: dict[str, float]) -> dict[str, float]:
+        """Add each matched concept's score to the passages linked to it."""
+        found = {k[len(CONCEPT) :]: v for k, v in scores.items() if k.startswith(CONCEPT)}
+        lent: dict[str, float] = {}
+        for cid, value in found.items():
+            if cid in self._by_concept:
+                continue
+            # The policy does not cover this concept: its neighbours stand in, weaker.
+            for related in self.concepts.get(cid).related:
+                lent[related] = max(lent.get(related, 0.0), self.tuning.related * value)
+        result = dict(scores)
+        for cid in found.keys() | lent.keys():
+            value = max(found.get(cid, 0.0), lent.get(cid, 0.0))
+            for pid, strength in self._by_concept.get(cid, ()):
+                result[pid] = result.get(pid, 0.0) + value * strength
+        return result
 
     def _combine(self, hits: list[Hit]) -> dict[str, float]:
         by_owner: dict[str, list[float]] = defaultdict(list)

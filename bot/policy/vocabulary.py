@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.policy.analyzers import Analyzer
+from bot.policy.concepts import ConceptSet
 from bot.policy.document import PolicyDocument
 from bot.policy.lexicon import Phrase, compile_phrase, with_document_frequency
 from bot.policy.normalize import Readings, render
@@ -20,6 +21,7 @@ INTERNAL = "#internal_harassment"
 COLLEAGUE = "#colleague"
 TOPIC = "#topic"
 CUSTOMER = "#customer_context"
+CONCEPT = "@"  # owner prefix of a concept's phrases: "@physical_attack"
 
 # Clause boundaries in policy text: punctuation, brackets and list markers such as ①.
 _CLAUSE = re.compile(r"[、。,.()（）「」『』・:：\s\u2460-\u2473]+")
@@ -37,9 +39,19 @@ def text_phrases(text: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def build_phrases(doc: PolicyDocument, analyzer: Analyzer, readings: Readings) -> list[Phrase]:
+def build_phrases(
+    doc: PolicyDocument, analyzer: Analyzer, readings: Readings, concepts: ConceptSet
+) -> list[Phrase]:
+    """Every phrase the matcher looks for: per passage, per concept, per cue class."""
     phrases: list[Phrase] = []
     profiles: dict[str, str] = {}
+    for concept in concepts.concepts:
+        owner = CONCEPT + concept.id
+        sources = [(t, "phrase") for t in (*concept.link, *concept.phrases)]
+        sources += [(t, "hint") for t in concept.hints]
+        own = _compile_all(owner, sources, analyzer, readings)
+        profiles[owner] = " | ".join(p.profile for p in own)
+        phrases.extend(own)
     for passage in doc.passages:
         sources = [(t, "phrase") for t in passage.phrases]
         sources += [(t, "hint") for t in passage.hints]

@@ -1,0 +1,180 @@
+"""The product's customer-harassment concepts, and how a policy's passages link to them.
+
+Concepts (data/concepts.json, guide in CONCEPTS.md) are what every Japanese customer-harassment
+policy talks about: the behaviours of the MHLW カスタマーハラスメント対策企業マニュアル and the
+topics around them (definition, the organisation's response, support, training, …). Each has
+`link` cues, the words policies use for it, and `phrases`, the words staff use. A passage is
+linked to the concepts whose cues occur in its own text (or in its section's heading and lead);
+a passage's `concepts` field in the policy file replaces that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from bot.policy.document import Passage, PolicyDocument, PolicyFormatError
+from bot.policy.normalize import Readings, render
+
+CONCEPTS_PATH = Path(__file__).parent / "data" / "concepts.json"
+Kind = Literal["behaviour", "topic"]
+# A behaviour named in a passage that is not one of the numbered behaviours (an introduction
+# listing 「暴行、暴言、不当な要求」) is mentioned in passing; the list item is the answer.
+_IN_PASSING = 0.35
+# Heading and lead-in cues say what the whole section is about, less than the passage itself.
+_CONTEXT = 0.5
+# Links weaker than this share of the concept's strongest link are dropped.
+_MIN_LINK = 0.3
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    kind: Kind
+    label_ja: str
+    label_en: str
+    link: tuple[str, ...]
+    related: tuple[str, ...]
+    phrases: tuple[str, ...]
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """Passage → concept, strength in (0, 1]; `why` names the cues found, or "file"."""
+
+    concept: str
+    strength: float
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConceptSet:
+    version: int
+    concepts: tuple[Concept, ...]
+
+    def get(self, concept_id: str) -> Concept:
+        for concept in self.concepts:
+            if concept.id == concept_id:
+                return concept
+        raise KeyError(concept_id)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.concepts)
+
+
+@lru_cache(maxsize=4)
+def load_concepts(path: Path = CONCEPTS_PATH) -> ConceptSet:
+    """Read the concept file; PolicyFormatError (one line) if it is malformed."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        concepts = tuple(_concept(entry) for entry in raw["concepts"])
+        version = int(raw["version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PolicyFormatError(f"{path}: not a concept file ({exc})") from None
+    known = {c.id for c in concepts}
+    for concept in concepts:
+        unknown = set(concept.related) - known
+        if unknown:
+            raise PolicyFormatError(f"{path}: {concept.id}: unknown related {sorted(unknown)}")
+    return ConceptSet(version, concepts)
+
+
+def _concept(entry: dict[str, object]) -> Concept:
+    label = entry["label"]
+    if entry["kind"] not in ("behaviour", "topic") or not isinstance(label, dict):
+        raise ValueError(f"bad kind or label in {entry.get('id')}")
+    return Concept(
+        id=str(entry["id"]),
+        kind="behaviour" if entry["kind"] == "behaviour" else "topic",
+        label_ja=str(label["ja"]),
+        label_en=str(label["en"]),
+        link=_strings(entry.get("link")),
+        related=_strings(entry.get("related")),
+        phrases=_strings(entry.get("phrases")),
+        hints=_strings(entry.get("hints")),
+    )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def check_overrides(doc: PolicyDocument, concepts: ConceptSet) -> list[str]:
+    """Problems with the file's own `concepts` fields: unknown concept ids."""
+    problems = []
+    for passage in doc.passages:
+        unknown = sorted(set(passage.concepts or ()) - concepts.ids)
+        if unknown:
+            problems.append(f"passage {passage.id!r}: unknown concept(s) {', '.join(unknown)}")
+    return problems
+
+
+def link_passages(
+    doc: PolicyDocument, concepts: ConceptSet, readings: Readings
+) -> dict[str, tuple[Link, ...]]:
+    """Passage id → its concept links, strongest first (see the module docstring)."""
+    has_behaviours = any(p.behaviour is not None for p in doc.passages)
+    raw: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
+    for passage in doc.passages:
+        if passage.concepts is not None:
+            raw[passage.id] = {c: (1.0, ("file",)) for c in passage.concepts if c in concepts.ids}
+        else:
+            raw[passage.id] = _auto(passage, concepts, readings, has_behaviours)
+    best: dict[str, float] = {}
+    for found in raw.values():
+        for cid, (score, _) in found.items():
+            best[cid] = max(best.get(cid, 0.0), score)
+    links: dict[str, tuple[Link, ...]] = {}
+    for pid, found in raw.items():
+        kept = [
+            Link(cid, round(score / best[cid], 3), why)
+            for cid, (score, why) in found.items()
+            if score >= _MIN_LINK * best[cid]
+        ]
+        links[pid] = tuple(sorted(kept, key=lambda link: -link.strength))
+    return links
+
+
+def _auto(
+    passage: Passage, concepts: ConceptSet, readings: Readings, has_behaviours: bool
+) -> dict[str, tuple[float, tuple[str, ...]]]:
+    text = render(passage.text, readings)
+    context = render(f"{passage.section_heading} {passage.lead or ''}", readings)
+    found: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for concept in concepts.concepts:
+        cues = [c for c in concept.link if _key(c, readings) in text]
+        # A list item's heading (「対象となる行為」) is about the list, not about each item.
+        behaviour_item = passage.behaviour is not None
+        in_context = (
+            [] if behaviour_item else [c for c in concept.link if _key(c, readings) in context]
+        )
+        if not cues and not in_context:
+            continue
+        # More cues of one concept: more central, with diminishing returns.
+        score = math.sqrt(len(cues)) + _CONTEXT * min(1.0, len(in_context))
+        if concept.kind == "behaviour" and has_behaviours and passage.behaviour is None:
+            score *= _IN_PASSING
+        if concept.kind == "topic" and passage.behaviour is not None:
+            score *= _IN_PASSING
+        found[concept.id] = (score, tuple(dict.fromkeys(cues + in_context)))
+    # A passage that names many concepts says less about each.
+    spread = math.sqrt(max(1, len(found)))
+    return {cid: (score / spread, why) for cid, (score, why) in found.items()}
+
+
+def _key(cue: str, readings: Readings) -> str:
+    """The rendered cue; "\x00" (never found) when folding leaves less than two characters."""
+    rendered = render(cue, readings).strip()
+    if len(rendered) < 2:
+        return "\x00"
+    return f" {rendered} " if rendered.isascii() else rendered
