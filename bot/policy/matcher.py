@@ -26,6 +26,7 @@ from bot.policy.vocabulary import (
 
 DeclineReason = Literal["out_of_scope", "internal_harassment"]
 MAX_MATCHES = 3
+_RELATED_DECAY = 0.8
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,9 @@ class PolicyMatcher:
             if cid in self._by_concept:
                 continue
             # The policy does not cover this concept: its neighbours stand in, weaker.
-            for related in self.concepts.get(cid).related:
-                lent[related] = max(lent.get(related, 0.0), self.tuning.related * value)
+            for rank, related in enumerate(self.concepts.get(cid).related):
+                share = self.tuning.related * _RELATED_DECAY**rank  # the first is the closest
+                lent[related] = max(lent.get(related, 0.0), share * value)
         result = dict(scores)
         for cid in found.keys() | lent.keys():
             value = max(found.get(cid, 0.0), lent.get(cid, 0.0))
