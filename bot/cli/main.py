@@ -83,6 +83,14 @@ def cmd_eval_qa(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policy_check(args: argparse.Namespace) -> int:
+    from bot.policy.check import run_policy_check
+
+    report, ok = run_policy_check(Path(args.file))
+    print(report)
+    return 0 if ok else 2
+
+
 def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
     """An argparse `type` that shows the parser's own message for a bad value."""
 
@@ -195,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--older-than", type=_age, help="e.g. 3y, 18m, 6w, 90d (default KASUHARA_RETENTION)"
     )
     sub.choices["audit"].add_argument("--case", required=True, help="e.g. KH-2026-0001")
+    policy = sub.add_parser("policy", help="policy documents")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True)
+    check = policy_sub.add_parser(
+        "check", help="how a policy file's passages link to the concepts, and what is missing"
+    )
+    check.add_argument("file")
+    check.set_defaults(func=cmd_policy_check)
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="apply migrations")

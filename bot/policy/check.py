@@ -1,0 +1,93 @@
+"""`kasuhara-bot policy check FILE`: what an administrator reads before going live.
+
+For each passage: the concepts it is linked to and why (the cues found in its own text, or
+its `concepts` field); then the concepts no passage covers, and any format problem. Nothing
+here is sent to Slack; the text is for a terminal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.policy.concepts import ConceptSet, Link, check_overrides, link_passages, load_concepts
+from bot.policy.document import Passage, PolicyDocument, PolicyFormatError, load_policy
+from bot.policy.normalize import Readings
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def run_policy_check(path: Path) -> tuple[str, bool]:
+    """The report for `path` and whether it is fit to use (False: a format problem)."""
+    try:
+        doc = load_policy(path)
+    except PolicyFormatError as exc:
+        return f"format problem: {exc.message}", False
+    concepts = load_concepts()
+    problems = check_overrides(doc, concepts)
+    if problems:
+        return "\n".join(f"format problem: {path}: {p}" for p in problems), False
+    links = link_passages(doc, concepts, Readings(dict(doc.vocabulary.readings)))
+    lines = _header(doc, path)
+    for passage in doc.passages:
+        lines += _passage_lines(passage, links[passage.id], concepts)
+    lines += _uncovered(links, concepts)
+    warnings = _warnings(doc, links, concepts)
+    lines += ["", "warnings:" if warnings else "warnings: none", *warnings]
+    return "\n".join(lines), True
+
+
+def _header(doc: PolicyDocument, path: Path) -> list[str]:
+    source = doc.source
+    where = " ".join(x for x in (source.publisher, source.url, source.date) if x)
+    behaviours = len(doc.behaviours())
+    return [
+        f"policy: {doc.title}  ({path})",
+        f"source: {where or '(not given)'}",
+        f"format: OK; {len(doc.sections)} sections, {len(doc.passages)} passages, "
+        f"{behaviours} numbered behaviours",
+        "",
+    ]
+
+
+def _passage_lines(passage: Passage, links: tuple[Link, ...], concepts: ConceptSet) -> list[str]:
+    mark = ""
+    if passage.behaviour is not None:
+        number = passage.behaviour
+        mark = f" {_CIRCLED[number - 1] if number <= len(_CIRCLED) else number} {passage.label}"
+    text = passage.text if len(passage.text) <= 40 else passage.text[:39] + "…"
+    lines = [f"{passage.id} [{passage.section_title}]{mark}: {text}"]
+    if not links:
+        own = " (its own phrases still match)" if passage.phrases else ""
+        lines.append(f"    → no concept{own}")
+    for link in links:
+        concept = concepts.get(link.concept)
+        why = "set in the file" if link.why == ("file",) else "「" + "」「".join(link.why) + "」"
+        lines.append(f"    → {concept.label_ja} ({concept.id}) {link.strength:.2f}  because {why}")
+    return lines
+
+
+def _uncovered(links: dict[str, tuple[Link, ...]], concepts: ConceptSet) -> list[str]:
+    covered = {link.concept for found in links.values() for link in found}
+    lines = ["", "concepts no passage covers (questions about them are declined or go to a"]
+    lines.append("related passage):")
+    for kind in ("behaviour", "topic"):
+        missing = [c for c in concepts.concepts if c.kind == kind and c.id not in covered]
+        names = ", ".join(f"{c.label_ja} ({c.id})" for c in missing) or "none"
+        lines.append(f"  {kind}s: {names}")
+    return lines
+
+
+def _warnings(
+    doc: PolicyDocument, links: dict[str, tuple[Link, ...]], concepts: ConceptSet
+) -> list[str]:
+    warnings = []
+    for passage in doc.behaviours():
+        kinds = {concepts.get(link.concept).kind for link in links[passage.id]}
+        if "behaviour" not in kinds and not passage.phrases:
+            warnings.append(
+                f"  behaviour {passage.behaviour} ({passage.id}) links to no behaviour concept: "
+                "reports will rarely be matched to it; add `concepts` or `phrases`"
+            )
+    if not any(link.concept == "definition" for found in links.values() for link in found):
+        warnings.append("  no passage defines customer harassment: 「カスハラって何?」 is declined")
+    return warnings
