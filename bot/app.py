@@ -65,7 +65,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
         gateway=gateway,
         renderer=renderer,
         policy=policy,
-        matcher=PolicyMatcher(policy),
+        matcher=PolicyMatcher(policy, lazy=True),  # built on the first question (~0.5 s)
         worker_id=worker_id,
         deliverer=deliverer,
     )

@@ -124,12 +124,16 @@ def link_passages(
 ) -> dict[str, tuple[Link, ...]]:
     """Passage id → its concept links, strongest first (see the module docstring)."""
     has_behaviours = any(p.behaviour is not None for p in doc.passages)
+    keys = {c.id: [(cue, _key(cue, readings)) for cue in c.link] for c in concepts.concepts}
     raw: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
     for passage in doc.passages:
         if passage.concepts is not None:
-            raw[passage.id] = {c: (1.0, ("file",)) for c in passage.concepts if c in concepts.ids}
+            unknown = sorted(set(passage.concepts) - concepts.ids)
+            if unknown:
+                raise PolicyFormatError(f"passage {passage.id!r}: unknown concept(s) {unknown}")
+            raw[passage.id] = {c: (1.0, ("file",)) for c in passage.concepts}
         else:
-            raw[passage.id] = _auto(passage, concepts, readings, has_behaviours)
+            raw[passage.id] = _auto(passage, concepts, keys, readings, has_behaviours)
     best: dict[str, float] = {}
     for found in raw.values():
         for cid, (score, _) in found.items():
@@ -146,7 +150,11 @@ def link_passages(
 
 
 def _auto(
-    passage: Passage, concepts: ConceptSet, readings: Readings, has_behaviours: bool
+    passage: Passage,
+    concepts: ConceptSet,
+    keys: dict[str, list[tuple[str, str]]],
+    readings: Readings,
+    has_behaviours: bool,
 ) -> dict[str, tuple[float, tuple[str, ...]]]:
     text = render(passage.text, readings)
     context = render(f"{passage.section_heading} {passage.lead or ''}", readings)

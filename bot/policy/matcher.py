@@ -5,6 +5,7 @@ No Slack and no wording here: the result is structured, and the Slack layer phra
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -69,12 +70,32 @@ class PolicyMatcher:
         analyzer: str = "chars",
         tuning: Tuning | None = None,
         concepts: ConceptSet | None = None,
+        *,
+        lazy: bool = False,
     ) -> None:
+        """`lazy`: build the index on the first question instead of now (the app starts fast)."""
         self.doc = doc
         self.tuning = tuning or Tuning()
-        self.concepts = concepts or load_concepts()
+        self._analyzer_name = analyzer
+        self._concepts = concepts
+        self._lock = threading.Lock()
+        self._built = False
+        if not lazy:
+            self._ensure_built()
+
+    def _ensure_built(self) -> None:
+        if self._built:
+            return
+        with self._lock:  # two first questions at once build it once
+            if not self._built:
+                self._build()
+                self._built = True
+
+    def _build(self) -> None:
+        doc = self.doc
+        self.concepts = self._concepts or load_concepts()
         readings = Readings(dict(doc.vocabulary.readings))
-        self._analyzer = make_analyzer(analyzer, readings)
+        self._analyzer = make_analyzer(self._analyzer_name, readings)
         phrases = build_phrases(doc, self._analyzer, readings, self.concepts)
         self._lexicon = Lexicon(
             phrases, detectors=frozenset({INTERNAL, COLLEAGUE, CUSTOMER, TOPIC})
@@ -144,6 +165,7 @@ class PolicyMatcher:
 
     def scores(self, text: str) -> dict[str, float]:
         """Score per passage id, per concept ("@sexual") and per cue class ("#out_of_scope")."""
+        self._ensure_built()
         scores = self._combine(self._lexicon.hits(self._analyzer.forms(text)))
         return self._through_concepts(scores)
 

@@ -2,7 +2,11 @@
 
 fresh1–3 were written in turn, each scored once before any change it prompted (first-run
 scores: fresh1 ja 92.6 % / en 81.8 % / OOS 100 %; fresh2 ja 83.3 % / en 83.3 % / OOS 77.8 %;
-fresh3 ja 84.2 % / en 87.0 % / OOS 94.4 %). They are kept here so a vocabulary or scoring change
+fresh3 ja 84.2 % / en 87.0 % / OOS 94.4 %). fresh4 and fresh5 came with the concept layer
+(issue 14) and carry report lines for the 推定 suggestions: fresh4 was written before the concept
+matcher first ran (ja 91.4 % / en 100 % / OOS 100 %; main behaviour suggested 90 %), fresh5 after
+the concepts were tuned on fresh4 and three other organisations' first batches (ja 93.3 % /
+en 100 % / OOS 91.7 %; suggestions 100 %). They are kept here so a vocabulary or scoring change
 that loses what they taught shows up. Two fresh2 lines that happened to equal held-out questions
 word for word were reworded afterwards.
 """
@@ -23,7 +27,7 @@ BATCHES = sorted(HERE.glob("fresh*.jsonl"))
 
 
 def test_the_batches_are_there() -> None:
-    assert [p.name for p in BATCHES] == ["fresh1.jsonl", "fresh2.jsonl", "fresh3.jsonl"]
+    assert [p.name for p in BATCHES] == [f"fresh{n}.jsonl" for n in range(1, 6)]
 
 
 @pytest.mark.parametrize("path", BATCHES, ids=[p.stem for p in BATCHES])
@@ -36,8 +40,8 @@ def test_fresh_batch_meets_the_targets(matcher: PolicyMatcher, path: Path) -> No
 
 @pytest.mark.parametrize("path", BATCHES, ids=[p.stem for p in BATCHES])
 def test_fresh_batch_is_new_and_well_formed(path: Path) -> None:
-    rows = read_questions(path)
-    assert len(rows) >= 80
+    rows = [r for r in read_questions(path) if not r.is_report]
+    assert len(rows) >= 50
     assert {r.lang for r in rows} == {"ja", "en"}
     # About a fifth out of scope, as staff questions are.
     assert 0.15 <= sum(not r.in_scope for r in rows) / len(rows) <= 0.25
