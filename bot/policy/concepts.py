@@ -131,7 +131,7 @@ def link_passages(
             unknown = sorted(set(passage.concepts) - concepts.ids)
             if unknown:
                 raise PolicyFormatError(f"passage {passage.id!r}: unknown concept(s) {unknown}")
-            raw[passage.id] = {c: (1.0, ("file",)) for c in passage.concepts}
+            raw[passage.id] = dict.fromkeys(passage.concepts, (1.0, ("file",)))
         else:
             raw[passage.id] = _auto(passage, concepts, keys, readings, has_behaviours)
     best: dict[str, float] = {}
