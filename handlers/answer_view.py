@@ -14,15 +14,17 @@ Message = dict[str, Any]
 
 
 def _title(p: Passage, cat: Catalog) -> str:
-    return cat.t("answer.quote_title", number=p.section_number, heading=p.section_heading)
+    return cat.t("answer.quote_title", title=p.section_title)
 
 
 def _quoted(p: Passage, cat: Catalog) -> str:
-    return clip(f"*{_title(p, cat)}*\n{quote(p.text)}", SECTION_TEXT_MAX)
+    # A list item is quoted under the sentence that introduces the list (FORMAT.md `lead`).
+    lead = f"{quote(p.lead)}\n" if p.lead else ""
+    return clip(f"*{_title(p, cat)}*\n{lead}{quote(p.text)}", SECTION_TEXT_MAX)
 
 
 def _sections(doc: PolicyDocument) -> str:
-    return "\n".join(f"• {s.number}. {s.heading}" for s in doc.sections)
+    return "\n".join(f"• {s.title}" for s in doc.sections)
 
 
 def build_declined(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str) -> Message:
