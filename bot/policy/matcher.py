@@ -51,7 +51,7 @@ class Tuning:
     extra_ratio: float = 0.6  # a second/third passage must reach this share of the best
     oos_ratio: float = 1.0  # out-of-scope cues at least this share of the best: decline
     decay: float = 0.5  # each further phrase of one passage counts this much less
-    suggest_min: float = 0.8  # a behaviour suggestion needs at least this score
+    suggest_min: float = 0.55  # a behaviour suggestion needs at least this score
     suggest_ratio: float = 0.5  # a further suggestion must reach this share of the first
     related: float = 0.6  # a concept no passage covers lends this share to its related ones
 

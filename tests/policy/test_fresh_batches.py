@@ -6,7 +6,9 @@ fresh3 ja 84.2 % / en 87.0 % / OOS 94.4 %). fresh4 and fresh5 came with the conc
 (issue 14) and carry report lines for the 推定 suggestions: fresh4 was written before the concept
 matcher first ran (ja 91.4 % / en 100 % / OOS 100 %; main behaviour suggested 90 %), fresh5 after
 the concepts were tuned on fresh4 and three other organisations' first batches (ja 93.3 % /
-en 100 % / OOS 91.7 %; suggestions 100 %). They are kept here so a vocabulary or scoring change
+en 100 % / OOS 91.7 %; suggestions 100 %), fresh6 after a second round tuned on the
+organisations' second batches (ja 92.6 % / en 100 % / OOS 90 %; suggestions 100 %; one line that
+equalled a held-out question was reworded before scoring). They are kept here so a vocabulary or scoring change
 that loses what they taught shows up. Two fresh2 lines that happened to equal held-out questions
 word for word were reworded afterwards.
 """
@@ -27,7 +29,7 @@ BATCHES = sorted(HERE.glob("fresh*.jsonl"))
 
 
 def test_the_batches_are_there() -> None:
-    assert [p.name for p in BATCHES] == [f"fresh{n}.jsonl" for n in range(1, 6)]
+    assert [p.name for p in BATCHES] == [f"fresh{n}.jsonl" for n in range(1, 7)]
 
 
 @pytest.mark.parametrize("path", BATCHES, ids=[p.stem for p in BATCHES])
