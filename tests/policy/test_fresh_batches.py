@@ -9,8 +9,8 @@ the concepts were tuned on fresh4 and three other organisations' first batches (
 en 100 % / OOS 91.7 %; suggestions 100 %), fresh6 after a second round tuned on the
 organisations' second batches (ja 92.6 % / en 100 % / OOS 90 %; suggestions 100 %; one line that
 equalled a held-out question was reworded before scoring). They are kept here so a vocabulary
-or scoring change that loses what they taught shows up. Two fresh2 lines that happened to equal held-out questions
-word for word were reworded afterwards.
+or scoring change that loses what they taught shows up. Two fresh2 lines that happened to equal
+held-out questions word for word were reworded afterwards.
 """
 
 from __future__ import annotations
