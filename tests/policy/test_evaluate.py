@@ -69,3 +69,34 @@ def test_bad_question_line_is_reported(tmp_path: Path) -> None:
     path.write_text('{"q": "x"}\n', "utf-8")
     with pytest.raises(ValueError, match="qa.jsonl:1"):
         read_questions(path)
+
+
+def test_eval_qa_command_scores_another_policy_with_kinds_and_suggestions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli.main import main
+
+    orgs = Path(__file__).parent / "orgs"
+    rows = [
+        {"q": "客に殴られた", "accept": ["act.02"], "lang": "ja", "kind": "category"},
+        {"q": "相談窓口はある?", "accept": ["int.2"], "lang": "ja", "kind": "procedure"},
+        {"q": "研修はある?", "accept": ["act.01"], "lang": "ja", "kind": "procedure"},
+        {"q": "VPNの設定", "accept": ["none"], "lang": "ja", "kind": "oos"},
+        {"q": "殴られて3時間居座られた", "lang": "ja", "kind": "report", "behaviours": [2, 5]},
+        {"q": "ネットに晒された", "lang": "ja", "kind": "report", "behaviours": [1]},
+    ]
+    path = write_questions(tmp_path, rows)
+    assert main(["eval-qa", str(path), "--policy", str(orgs / "gogin-bank.json")]) == 0
+    out = capsys.readouterr().out
+    assert "recall@3" in out
+    assert "top-1 by kind: category 100.0%, oos 100.0%, procedure 50.0%" in out
+    assert "report suggestions: 2 reports, main behaviour suggested 50.0%" in out
+    assert "at least one right 50.0%" in out
+    assert "suggestion miss line 6 [ja] shows 1 suggested 10" in out
+    assert "miss line 3 [ja] expected act.01 got int.1" in out
+
+
+def test_a_report_line_needs_its_behaviours(tmp_path: Path) -> None:
+    path = write_questions(tmp_path, [{"q": "x", "lang": "ja", "kind": "report"}])
+    with pytest.raises(ValueError, match="qa.jsonl:1"):
+        read_questions(path)
