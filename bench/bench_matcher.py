@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "qa" / "dev.jsonl"
 HELDOUT = REPO / "tests" / "policy" / "heldout.jsonl"
+ORGS = REPO / "tests" / "policy" / "orgs"
 ANALYZERS = ("chars", "sudachi", "fugashi")
 
 
@@ -35,10 +36,37 @@ def rss_mb() -> float:
 
 def questions() -> list[str]:
     texts = []
-    for path in (DEV, HELDOUT):
+    fresh = sorted((REPO / "tests" / "policy").glob("fresh*.jsonl"))
+    for path in (DEV, HELDOUT, *fresh):
         if path.exists():
             texts += [json.loads(line)["q"] for line in path.read_text().splitlines() if line]
     return texts
+
+
+def other_policies(repeat: int) -> list[dict[str, float | str]]:
+    """Load time, p99 and scores on each organisation's batches (their text only)."""
+    from bot.policy.document import load_policy
+    from bot.policy.evaluate import evaluate
+    from bot.policy.matcher import PolicyMatcher
+
+    rows: list[dict[str, float | str]] = []
+    for policy in sorted(ORGS.glob("*.json")):
+        start = time.perf_counter()
+        matcher = PolicyMatcher(load_policy(policy))
+        load_s = time.perf_counter() - start
+        for batch in sorted(ORGS.glob(f"{policy.stem}.batch*.jsonl")):
+            texts = [json.loads(line)["q"] for line in batch.read_text().splitlines() if line]
+            latencies = _latencies(matcher, texts * repeat)
+            report = evaluate(batch, matcher)
+            row: dict[str, float | str] = {"batch": batch.stem, "load_s": load_s}
+            row["p99_ms"] = statistics.quantiles(latencies, n=100)[98]
+            row |= _scores("org", report)
+            row["org_recall"] = report.in_scope["all"].recall_at_3
+            if report.suggestions:
+                row["org_main"] = report.suggestions.main_suggested
+                row["org_any"] = report.suggestions.any_right
+            rows.append(row)
+    return rows
 
 
 def measure(analyzer: str, repeat: int) -> dict[str, float | str]:
@@ -71,6 +99,8 @@ def measure(analyzer: str, repeat: int) -> dict[str, float | str]:
     for name, path in (("dev", DEV), ("heldout", HELDOUT)):
         if path.exists():
             result |= _scores(name, evaluate(path, matcher))
+    if analyzer == "chars":
+        result["orgs"] = json.dumps(other_policies(max(1, repeat // 4)))
     return result
 
 
@@ -82,6 +112,23 @@ def _latencies(matcher: object, texts: list[str]) -> list[float]:
         answer(text)
         latencies.append((time.perf_counter() - start) * 1000)
     return latencies
+
+
+def print_orgs(rows: list[dict[str, float | str]]) -> None:
+    print(
+        "| batch | top-1 ja | top-1 en | right among quoted | OOS declined "
+        "| main suggested | one right | load | p99 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        pct = [f"{float(r.get(k, 0.0)):.1%}" for k in _ORG_KEYS]
+        print(
+            f"| {r['batch']} | {' | '.join(pct)} | {float(r['load_s']) * 1000:.0f} ms "
+            f"| {float(r['p99_ms']):.2f} ms |"
+        )
+
+
+_ORG_KEYS = ("org_top1_ja", "org_top1_en", "org_recall", "org_declined", "org_main", "org_any")
 
 
 def _scores(name: str, report: object) -> dict[str, float]:
@@ -113,6 +160,9 @@ def print_single(r: dict[str, float | str]) -> None:
     print(f"python peak (load)  {float(r['py_peak_mb']):.1f} MB")
     for key in sorted(k for k in r if "top1" in k or "declin" in k):
         print(f"{key:<19} {float(r[key]):.1%}")
+    if "orgs" in r:
+        print("\nother organisations' policies, their text only (tests/policy/orgs):")
+        print_orgs(json.loads(str(r["orgs"])))
 
 
 def print_table(rows: list[dict[str, float | str]]) -> None:

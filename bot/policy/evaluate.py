@@ -213,11 +213,11 @@ def format_report(report: EvalReport) -> str:
         kinds = ", ".join(f"{k} {v:.1%}" for k, v in report.by_kind.items())
         lines.append(f"top-1 by kind: {kinds}")
     if report.suggestions:
-        s = report.suggestions
+        sug = report.suggestions
         lines.append(
-            f"report suggestions: {s.reports} reports, main behaviour suggested "
-            f"{s.main_suggested:.1%}, at least one right {s.any_right:.1%}, "
-            f"nothing suggested {s.none_suggested:.1%}"
+            f"report suggestions: {sug.reports} reports, main behaviour suggested "
+            f"{sug.main_suggested:.1%}, at least one right {sug.any_right:.1%}, "
+            f"nothing suggested {sug.none_suggested:.1%}"
         )
     for f in report.failures:
         lines.append(
