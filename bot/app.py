@@ -42,6 +42,8 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
     """Everything but the Slack app; the engine is created here and disposed by the caller."""
     clock = clock or Clock.from_settings(settings.zone, settings.quiet_hours)
     policy = load_policy(settings.policy_path)
+    matcher = PolicyMatcher(policy, lazy=True)
+    matcher.warm_in_background()  # ~0.5 s in a thread: start-up does not wait for it
     cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
     sessions = make_sessions(make_engine(settings.database_url))
@@ -65,7 +67,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
         gateway=gateway,
         renderer=renderer,
         policy=policy,
-        matcher=PolicyMatcher(policy, lazy=True),  # built on the first question (~0.5 s)
+        matcher=matcher,
         worker_id=worker_id,
         deliverer=deliverer,
     )

@@ -28,10 +28,11 @@ def case_number(year: int, seq: int) -> str:
     return f"KH-{year}-{seq:04d}"
 
 
-def _new_report(svc: Services, data: ReportInput, now: datetime, seq: int) -> Report:
+def _new_report(
+    svc: Services, data: ReportInput, now: datetime, seq: int, suggested: tuple[int, ...]
+) -> Report:
     year = svc.clock.local(now).year
     reminder_s, escalate_s = followups.timings(svc.settings, data.urgent)
-    suggested = () if data.behaviours else tuple(svc.matcher.suggest_behaviours(data.description))
     encrypt = svc.cipher.encrypt
     return Report(
         case_number=case_number(year, seq),
@@ -69,9 +70,11 @@ async def submit_report(svc: Services, data: ReportInput) -> CaseView:
 
 async def _save(svc: Services, data: ReportInput) -> CaseView:
     now = svc.clock.now()
+    # Before the transaction: the case-number row lock is held only for the inserts.
+    suggested = () if data.behaviours else tuple(svc.matcher.suggest_behaviours(data.description))
     async with svc.sessions.begin() as session:
         seq = await next_case_seq(session, year=svc.clock.local(now).year)
-        report = await add_report(session, _new_report(svc, data, now, seq))
+        report = await add_report(session, _new_report(svc, data, now, seq, suggested))
         view = to_view(svc.cipher, report)
         await add_audit(
             session,

@@ -83,6 +83,11 @@ class PolicyMatcher:
         if not lazy:
             self._ensure_built()
 
+    def warm_in_background(self) -> None:
+        """Build the index in a daemon thread now, so start-up does not wait for it and the
+        first question (or report suggestion) rarely does."""
+        threading.Thread(target=self._ensure_built, name="policy-matcher", daemon=True).start()
+
     def _ensure_built(self) -> None:
         if self._built:
             return
