@@ -16,8 +16,11 @@ right passage among those quoted, out-of-scope declined, main behaviour suggeste
 | gogin-bank | batch3 (after round 2) | | 88.9 / 100 / 100 / 87.5 / 75 |
 | keiaikai-hospital | batch3 (after round 2) | | 100 / 75.0 / 94.1 / 100 / 100 |
 | hirosaki-city | batch1 (never tuned on) | | 81.8 / 100 / 89.3 / 100 / 100 |
+| hirosaki-city | batch2 (after round 3) | | 83.3 / 100 / 87.5 / 100 / 100 |
+| tokyostar-bank | batch2 (after round 3) | | 91.7 / 100 / 100 / 100 / 100 |
 
-Rounds 1 and 2 changed the concepts (data/concepts.json) and the shared cue lists only; no
+Round 3 was tuned on the round-2 batches, hirosaki batch1 and the bundled fresh6. Rounds 1–3
+changed the concepts (data/concepts.json) and the shared cue lists only; no
 organisation file carries phrases.
 """
 
