@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.demo.harness import HR, HR_IDS, Harness, running_harness
-from bot.digest.format import compose, to_csv
 from bot.digest.figures import behaviour_labels
+from bot.digest.format import compose, to_csv
 from bot.digest.weekly import week_figures
 from bot.digest.weeks import week_containing
 from bot.policy.document import DEFAULT_POLICY_PATH
