@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -17,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 import handlers
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.holds import health as delivery_health
 from bot.delivery.outbox import Deliverer
 from bot.delivery.slack_io import SlackGateway, make_client
 from bot.logging_setup import bolt_logger
@@ -85,6 +87,8 @@ def create_app(svc: Services) -> AsyncApp:
     @app.middleware
     async def inject_services(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
         context["svc"] = svc
+        # When the ack must be sent by, at the latest (loop time; KASUHARA_ACK_BUDGET_SECONDS).
+        context["ack_deadline"] = asyncio.get_running_loop().time() + settings.ack_budget_seconds
         return await next()
 
     @app.error
@@ -127,7 +131,20 @@ def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        """200 {"ok": true} when all is well. Degraded (a channel, token or contact needs a
+        fix in Slack; messages held): still 200, since restarting cannot fix it, with
+        "status": "degraded" and the reasons. 503 when the database does not answer."""
+        reasons = [f"{k}: {v}" for k, v in sorted(svc.deliverer.problems.items())]
+        try:
+            reasons += await delivery_health(svc)
+        except Exception as exc:  # the database is away
+            return web.json_response(
+                {"ok": False, "status": "down", "reasons": [f"database: {type(exc).__name__}"]},
+                status=503,
+            )
+        if reasons:
+            return web.json_response({"ok": False, "status": "degraded", "reasons": reasons})
+        return web.json_response({"ok": True, "status": "ok"})
 
     async def lifecycle(_: web.Application) -> AsyncIterator[None]:
         if migrate:

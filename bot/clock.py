@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import jpholiday
+
+T = TypeVar("T")
+log = logging.getLogger("kasuhara")
+_finishing: set[asyncio.Task[Any]] = set()  # work given up on, left to finish on its own
 
 
 def utcnow() -> datetime:
@@ -77,3 +84,23 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+async def within(seconds: float, work: Awaitable[T]) -> T:
+    """`work`'s result, or TimeoutError after `seconds` (real time: a deadline Slack keeps).
+    The work is not cancelled but left to finish in the background: a database call stuck
+    in a driver thread cannot be interrupted, and waiting for its clean-up would overrun the
+    deadline. Callers must make finishing late harmless (e.g. a resubmission finds it)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), seconds)
+    except TimeoutError:
+        _finishing.add(task)
+        task.add_done_callback(_finished_late)
+        raise
+
+
+def _finished_late(task: asyncio.Task[Any]) -> None:
+    _finishing.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("work given up on failed later: %s", type(task.exception()).__name__)

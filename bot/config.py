@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./kasuhara.db"
+# Slack ids: https://api.slack.com/changelog/2016-08-11-user-id-format-changes. A channel is
+# C (or G for older private channels); a person U, or W in Enterprise Grid.
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# The app is async: only these drivers work. Bare scheme names (as hosting providers print
+# them) are mapped to the async driver; a sync driver is refused by name.
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line naming it."""
+    """Settings are missing or malformed; the message has one line per problem, naming the
+    setting."""
+
+
+class StartupError(Exception):
+    """Something the app needs at start is unreachable (the database); one line."""
 
 
 def _split_ids(value: object) -> tuple[str, ...]:
@@ -59,19 +84,72 @@ class Settings(BaseSettings):
     quiet_hours: str = Field(
         "20:00-08:00", alias="KASUHARA_QUIET_HOURS", pattern=r"^\d\d:\d\d-\d\d:\d\d$"
     )
-    outbox_lease_seconds: int = Field(60, alias="KASUHARA_OUTBOX_LEASE_SECONDS", ge=1)
+    outbox_lease_seconds: float = Field(60, alias="KASUHARA_OUTBOX_LEASE_SECONDS", gt=0)
+    # How often a message held for a fix in Slack (channel, token, user) is tried again.
+    hold_recheck_seconds: float = Field(60, alias="KASUHARA_HOLD_RECHECK_SECONDS", gt=0)
+    # How long the reporter's receipt waits for the alert before saying it is not posted yet.
+    receipt_wait_seconds: float = Field(30, alias="KASUHARA_RECEIPT_WAIT_SECONDS", ge=0)
+    # Whom a reporter should contact directly while the supervisors cannot be reached.
+    direct_contact: str = Field("", alias="KASUHARA_DIRECT_CONTACT")
+    # Slack waits 3 s for an ack: a request that needs the database (a report's save) answers
+    # within this many seconds of arriving, in the app's own words if the database is slow.
+    ack_budget_seconds: float = Field(2.6, alias="KASUHARA_ACK_BUDGET_SECONDS", gt=0, le=2.8)
     scheduler_enabled: bool = Field(True, alias="KASUHARA_SCHEDULER")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 
     @field_validator("escalation_users", mode="before")
     @classmethod
     def _ids(cls, value: object) -> tuple[str, ...]:
-        return _split_ids(value)
+        ids = _split_ids(value)
+        wrong = [v for v in ids if not USER_ID.match(v)]
+        if wrong:
+            raise ValueError(
+                f"user ids such as U0123456789 are expected, not names: {', '.join(wrong)}"
+            )
+        return ids
 
     @field_validator("checkin_days", mode="before")
     @classmethod
     def _days(cls, value: object) -> tuple[int, ...]:
-        return tuple(int(v) for v in _split_ids(value))
+        parts = _split_ids(value)
+        if not all(p.isascii() and p.isdigit() and int(p) > 0 for p in parts):
+            raise ValueError(f"positive whole days such as 1,7 are expected: {value}")
+        return tuple(int(p) for p in parts)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        for part in value.split("-"):
+            try:
+                time.fromisoformat(part)
+            except ValueError:
+                raise ValueError(f"hours as HH:MM-HH:MM (00:00-23:59) expected: {value}") from None
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+            raise ValueError(f"an http(s) URL such as https://slack.com/api/ is expected: {value}")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "a URL such as postgresql+asyncpg://user@host/db is expected"
+            ) from None
+        driver = ASYNC_DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(
+                f"driver {url.drivername!r} is not supported: use postgresql+asyncpg:// "
+                "or sqlite+aiosqlite://"
+            )
+        return url.set(drivername=driver).render_as_string(hide_password=False)
 
     @field_validator("timezone")
     @classmethod
@@ -93,8 +171,8 @@ class Settings(BaseSettings):
     @field_validator("supervisor_channel", "hr_channel")
     @classmethod
     def _channel(cls, value: str) -> str:
-        if value and value[:1] not in {"C", "G"}:
-            raise ValueError("a channel id such as C0123456789 is expected")
+        if value and not CHANNEL_ID.match(value):
+            raise ValueError(f"a channel id such as C0123456789 is expected: {value}")
         return value
 
     @property
@@ -110,21 +188,56 @@ class Settings(BaseSettings):
         return self.slack_bot_token.get_secret_value()
 
     def require(self, *names: str) -> None:
-        """Stop start-up when a setting needed by a command is empty."""
+        """Stop start-up when settings needed by a command are empty: all of them named at
+        once, one line each."""
+        missing = []
         for name in names:
             field = type(self).model_fields[name]
             value = getattr(self, name)
             raw = value.get_secret_value() if isinstance(value, SecretStr) else value
             if not raw:
-                raise ConfigError(f"{field.alias} is not set")
+                missing.append(f"{field.alias} is not set")
+        if missing:
+            raise ConfigError("\n".join(missing))
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build settings once; a bad value becomes a one-line ConfigError naming it."""
+def load_settings(*required: str, **overrides: object) -> Settings:
+    """Build settings once, checked as a whole: every malformed value and every `required`
+    setting (field names) left empty becomes a line of one ConfigError naming it."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = str(err["loc"][0]) if err["loc"] else "settings"
-        alias = Settings.model_fields[name].alias if name in Settings.model_fields else name
-        raise ConfigError(f"{alias}: {err['msg']}") from None
+        lines, bad = [], set()
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            bad.add(name)
+            lines.append(f"{_alias(name)}: {str(err['msg']).removeprefix('Value error, ')}")
+        given = _given(overrides)
+        lines += [
+            f"{_alias(name)} is not set"
+            for name in required
+            if name not in bad and not (given.get(_alias(name)) or overrides.get(name))
+        ]
+        raise ConfigError("\n".join(lines)) from None
+    settings.require(*required)
+    return settings
+
+
+def provided(alias: str) -> bool:
+    """Whether the environment or `.env` sets `alias` to something (before validation)."""
+    return bool(_given({}).get(alias))
+
+
+def _alias(name: str) -> str:
+    field = Settings.model_fields.get(name)
+    return field.alias if field is not None and field.alias else name
+
+
+def _given(overrides: dict[str, object]) -> dict[str, object]:
+    """What the environment and `.env` hold, for naming what is missing when the settings
+    could not be built at all."""
+    values: dict[str, object] = {}
+    env_file = overrides.get("_env_file", ".env")
+    if isinstance(env_file, str | Path) and Path(env_file).is_file():
+        values |= dotenv_values(env_file)
+    return values | dict(os.environ) | overrides

@@ -7,19 +7,42 @@ import logging
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import create_app, create_services, create_web_app
-from bot.cli.check import verify_channels
-from bot.config import Settings
+from bot.cli.check import verify_start
+from bot.config import Settings, StartupError
 from bot.privacy.crypto import Cipher
+from bot.privacy.keys import check_data_key
+from bot.services import Services
+from storage.migrate import upgrade
 
 log = logging.getLogger("kasuhara")
+DATABASE_WAIT = 15.0  # seconds to reach the database at start before giving up
+
+
+async def preflight(svc: Services) -> None:
+    """Before serving: the database answers (StartupError, one line), its schema is current,
+    and the data key opens the stored reports (DataKeyError naming rotate-key)."""
+    url = make_url(svc.settings.database_url)
+    where = f"{url.drivername}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    try:
+        async with asyncio.timeout(DATABASE_WAIT):
+            await upgrade(svc.settings.database_url)
+    except (OSError, SQLAlchemyError, TimeoutError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise StartupError(
+            f"DATABASE_URL: cannot reach the database at {where}: {reason}"
+        ) from None
+    await check_data_key(svc.sessions, svc.cipher)
 
 
 async def serve(settings: Settings, cipher: Cipher) -> None:
     logging.getLogger().setLevel(settings.log_level)
     svc = create_services(settings, cipher)
-    await verify_channels(svc)
+    await preflight(svc)
+    await verify_start(svc)
     app = create_app(svc)
     web_app = create_web_app(svc, app)
     runner = web.AppRunner(web_app)

@@ -26,6 +26,8 @@ from handlers.text import (
     mrkdwn,
     plain,
     section,
+    slack_length,
+    split_escaped,
 )
 
 Fmt = Callable[[datetime], str]  # the clock's local formatting
@@ -71,15 +73,59 @@ def _fields(case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt) -> l
     return [mrkdwn(t, FIELD_TEXT_MAX) for t in texts]
 
 
+# A part in the thread: its heading and the text, well inside a section's 3,000.
+PART_ROOM = SECTION_TEXT_MAX - 100
+
+
+def description_split(case: CaseView, cat: Catalog) -> list[str]:
+    """The description, escaped, in the parts Slack takes: the first fits the alert's
+    section with its label and the "continued in the thread" note, the others a section of
+    their own. Counted in UTF-16 units after escaping (handlers/text.py)."""
+    if case.purged or case.description is None:
+        return []
+    label = cat.t("alert.description", description="")
+    first_room = SECTION_TEXT_MAX - slack_length(label + cat.t("alert.continued")) - 10
+    return split_escaped(case.description, first_room, PART_ROOM)
+
+
+def _first_part(case: CaseView, cat: Catalog) -> str:
+    parts = description_split(case, cat)
+    more = cat.t("alert.continued") if len(parts) > 1 else ""
+    return cat.t("alert.description", description=parts[0] + more)
+
+
+def build_description_parts(case: CaseView, cat: Catalog) -> list[dict[str, Any]]:
+    """Messages for the thread: every part of the description after the first."""
+    parts = description_split(case, cat)
+    total = len(parts)
+    messages = []
+    for n, part in enumerate(parts[1:], start=2):
+        heading = cat.t("alert.part", case_number=case.case_number, n=n, total=total)
+        messages.append({"text": f"{heading}\n{part}", "blocks": [section(f"{heading}\n{part}")]})
+    return messages
+
+
+def build_safe_alert(
+    case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt
+) -> dict[str, Any]:
+    """The alert as plain text only, for when Slack refused its blocks: no buttons (a reply
+    in the thread acknowledges it), the description's first part, the rest in the thread."""
+    urgency = cat.t("urgency.urgent" if case.urgent else "urgency.after")
+    lines = [
+        cat.t("alert.fallback", case_number=case.case_number, urgency=urgency),
+        cat.t("alert.reporter", reporter=f"<@{case.reporter_id}>"),
+        cat.t("alert.occurred", occurred=fmt(case.occurred_at)),
+        cat.t("alert.behaviours", behaviours=escape(behaviour_text(case, cat, labels))),
+        _first_part(case, cat) if case.description is not None else cat.t("alert.purged"),
+        cat.t("alert.safe_form"),
+    ]
+    return {"text": "\n".join(lines)}
+
+
 def _body(case: CaseView, cat: Catalog) -> list[dict[str, Any]]:
     if case.purged or case.description is None:
         return [section(cat.t("alert.purged"))]
-    label = cat.t("alert.description", description="")
-    room = SECTION_TEXT_MAX - len(label) - len(cat.t("alert.truncated"))
-    description = escape(case.description)
-    if len(description) > room:
-        description = clip(description, room, cat.t("alert.truncated"))
-    blocks = [section(label + description)]
+    blocks = [section(_first_part(case, cat))]
     if case.customer:
         blocks.append(section(cat.t("alert.customer", customer=escape(clip(case.customer, 2500)))))
     if case.source_permalink:

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.lifecycle import reports_of
+from bot.delivery.errors import error_code
 from bot.services import Services
 from handlers import hr
 from handlers.alert_view import format_time
@@ -40,7 +41,7 @@ async def _open(
     try:
         await open_report_modal(client, svc, command["trigger_id"])
     except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
+        log.warning("views.open failed: %s", error_code(exc.response))
         await respond(response_type="ephemeral", text=svc.catalog.t("command.open_failed"))
 
 

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.lifecycle import refuse
+from bot.delivery.errors import error_code
 from bot.digest.figures import behaviour_labels
 from bot.digest.weekly import audit_hr, export_week, week_figures
 from bot.digest.weeks import week_containing
@@ -51,7 +52,7 @@ async def _send_export(svc: Services, user: str, respond: AsyncRespond) -> None:
             comment=export.comment,
         )
     except SlackApiError as exc:
-        log.warning("export %s not delivered: %s", export.week, exc.response.get("error"))
+        log.warning("export %s not delivered: %s", export.week, error_code(exc.response))
         await respond(response_type="ephemeral", text=svc.catalog.t("export.failed"))
         return
     log.info("export %s sent rows=%d", export.week, export.count)

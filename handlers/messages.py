@@ -10,7 +10,12 @@ from bot.clock import Clock
 from bot.digest.figures import DigestFigures, behaviour_labels
 from bot.messages import Catalog
 from bot.policy.document import PolicyDocument
-from handlers.alert_view import build_alert, format_time
+from handlers.alert_view import (
+    build_alert,
+    build_description_parts,
+    build_safe_alert,
+    format_time,
+)
 from handlers.digest_view import build_digest_message
 from handlers.ids import Action, Block
 from handlers.slack_limits import SECTION_TEXT_MAX
@@ -20,11 +25,19 @@ Message = dict[str, Any]
 
 
 class SlackRenderer:
-    def __init__(self, cat: Catalog, policy: PolicyDocument, clock: Clock, support: str) -> None:
+    def __init__(
+        self,
+        cat: Catalog,
+        policy: PolicyDocument,
+        clock: Clock,
+        support: str,
+        direct_contact: str = "",
+    ) -> None:
         self.cat = cat
         self.policy = policy
         self.clock = clock
         self.support = support or cat.t("dm.support_default")
+        self.direct_contact = direct_contact or cat.t("dm.direct_contact_default")
         self.labels = {p.behaviour: p.text for p in policy.behaviours() if p.behaviour}
 
     def _fmt(self, moment: datetime) -> str:
@@ -33,10 +46,20 @@ class SlackRenderer:
     def alert(self, case: CaseView) -> Message:
         return build_alert(case, self.cat, self.labels, self._fmt)
 
-    def receipt(self, case: CaseView) -> Message:
+    def safe_alert(self, case: CaseView) -> Message:
+        return build_safe_alert(case, self.cat, self.labels, self._fmt)
+
+    def description_parts(self, case: CaseView) -> list[Message]:
+        return build_description_parts(case, self.cat)
+
+    def receipt(self, case: CaseView, reached: bool = True) -> Message:
         cat = self.cat
         lines = [cat.t("dm.safety_first")] if case.urgent else []
-        lines += [cat.t("dm.received", case_number=case.case_number), cat.t("dm.next_steps")]
+        lines.append(cat.t("dm.received", case_number=case.case_number))
+        if reached:
+            lines.append(cat.t("dm.next_steps"))
+        else:
+            lines.append(cat.t("dm.not_reached", contact=self.direct_contact))
         blocks = [section("\n\n".join(lines))]
         passages = [p for p in self.policy.behaviours() if p.behaviour in case.behaviours]
         if passages:

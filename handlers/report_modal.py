@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, validate_report
 from bot.cases.intake import ReportNotSaved, submit_report
+from bot.clock import within
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.ids import FIELD_BLOCKS, Block, Callback
@@ -48,16 +50,25 @@ async def handle_report_submission(
     if errors:
         await ack(response_action="errors", errors=_messages(svc, errors, data.description))
         return
+    view_id = view.get("id") if isinstance(view.get("id"), str) else None
     try:
-        case = await submit_report(svc, data)
-    except ReportNotSaved:
-        await ack(
-            response_action="errors",
-            errors={Block.DESCRIPTION: svc.catalog.t("errors.save_failed")},
-        )
+        case = await within(_time_left(context), submit_report(svc, data, view_id=view_id))
+    except (ReportNotSaved, TimeoutError) as exc:
+        # Slack waits 3 s for the ack: the modal gets our own words, not Slack's timeout.
+        # Saved or not, pressing 送信 again is safe: the same view is the same case.
+        key = "errors.save_unconfirmed" if isinstance(exc, TimeoutError) else "errors.save_failed"
+        await ack(response_action="errors", errors={Block.DESCRIPTION: svc.catalog.t(key)})
         return
     await ack()
     log.info("report acknowledged case=%s", case.case_number)
+
+
+def _time_left(context: AsyncBoltContext) -> float:
+    """Seconds until the ack is due (set on arrival in bot/app.py), never below a sliver."""
+    deadline = context.get("ack_deadline")
+    if not isinstance(deadline, float):
+        return 2.0
+    return max(0.2, deadline - asyncio.get_running_loop().time())
 
 
 def _messages(svc: Services, errors: dict[str, str], description: str) -> dict[str, str]:

@@ -29,6 +29,46 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_length(text: str) -> int:
+    """Length as Slack's strictest surfaces count it: UTF-16 code units (an emoji outside the
+    BMP is 2). Slack's docs say "characters" without saying which; we assume the larger."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_escaped(text: str, first_room: int, room: int) -> list[str]:
+    """Cut raw user text into escaped parts: the first at most `first_room` UTF-16 units once
+    escaped (& < > become &amp; &lt; &gt;), the others at most `room`. Prefers to cut at a
+    line break in the last fifth of a part; never inside a character or an entity."""
+    parts: list[str] = []
+    current: list[str] = []
+    used, limit = 0, first_room
+    for ch in text:
+        piece = escape(ch)
+        cost = slack_length(piece)
+        if used + cost > limit and current:
+            parts.append(_cut(current))
+            used = sum(slack_length(p) for p in current)
+            limit = room
+        current.append(piece)
+        used += cost
+    if current or not parts:
+        parts.append("".join(current))
+    return parts
+
+
+def _cut(current: list[str]) -> str:
+    """Take a finished part off the front of `current` (in place), at a line break if one
+    is near the end."""
+    at = len(current)
+    for i in range(len(current) - 1, int(len(current) * 0.8), -1):
+        if current[i] == "\n":
+            at = i + 1
+            break
+    done = "".join(current[:at])
+    del current[:at]
+    return done
+
+
 def clip(text: str, limit: int, ellipsis: str = "…") -> str:
     if len(text) <= limit:
         return text

@@ -38,7 +38,7 @@ def require_postable(state: State, info: ChannelInfo) -> None:
         raise ApiError("not_in_channel")
 
 
-def check_content(args: Args, need_content: bool = True) -> None:
+def check_content(args: Args, need_content: bool = True, utf16: bool = False) -> None:
     """no_text / msg_too_long / invalid_blocks, as chat.postMessage reports them."""
     text, blocks = args.get("text"), args.get("blocks")
     if need_content and not (text or blocks or args.get("attachments")):
@@ -49,7 +49,7 @@ def check_content(args: Args, need_content: bool = True) -> None:
         return
     if not isinstance(blocks, list):
         raise ApiError("invalid_blocks_format")
-    errors = check_message(text, blocks)
+    errors = check_message(text, blocks, utf16)
     if errors:
         plain = [e.removeprefix("[ERROR] ") for e in errors]
         raise ApiError("invalid_blocks", errors=plain, response_metadata={"messages": errors})
@@ -86,7 +86,7 @@ def bot_message(state: State, args: Args, ts: str) -> dict[str, Any]:
 async def post_message(state: State, args: Args) -> Args:
     info = resolve_channel(state, args.get("channel"))
     require_postable(state, info)
-    check_content(args)
+    check_content(args, utf16=state.count_utf16)
     check_metadata(args.get("metadata"))
     msg = state.add_message(info.id, bot_message(state, args, state.new_ts()))
     return {"channel": info.id, "ts": msg["ts"], "message": state.public_message(msg)}
@@ -104,7 +104,7 @@ def own_message(state: State, args: Args, ts_key: str, refusal: str) -> tuple[st
 
 async def update(state: State, args: Args) -> Args:
     channel_id, msg = own_message(state, args, "ts", "cant_update_message")
-    check_content(args, need_content=False)
+    check_content(args, need_content=False, utf16=state.count_utf16)
     check_metadata(args.get("metadata"))
     for key in ("text", "blocks", "attachments", "metadata"):
         if args.get(key) is not None:

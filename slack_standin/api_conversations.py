@@ -30,13 +30,13 @@ def channel_object(state: State, info: ChannelInfo, num_members: bool = False) -
         "created": info.created,
         "is_archived": info.is_archived,
         "is_im": info.is_im,
-        "is_org_shared": False,
+        "is_org_shared": info.is_org_shared,
         "context_team_id": ws.team_id,
         "updated": info.created * 1000,
     }
     if info.is_im:
         return obj | {"user": info.user, "is_user_deleted": False, "priority": 0}
-    shared = info.is_ext_shared
+    shared = info.is_ext_shared or info.is_org_shared
     obj |= {
         "name": info.name,
         "name_normalized": info.name,
@@ -46,8 +46,8 @@ def channel_object(state: State, info: ChannelInfo, num_members: bool = False) -
         "is_private": info.is_private,
         "is_general": False,
         "is_shared": shared,
-        "is_ext_shared": shared,
-        "is_pending_ext_shared": False,
+        "is_ext_shared": info.is_ext_shared,
+        "is_pending_ext_shared": info.is_pending_ext_shared,
         "is_member": ws.bot_user_id in info.members,
         "shared_team_ids": [ws.team_id],
         "creator": next(iter(info.members), ""),
@@ -113,6 +113,8 @@ async def open_conversation(state: State, args: Args) -> Args:
         raise ApiError("too_many_users")
     if any(u not in state.workspace.users for u in users):
         raise ApiError("user_not_found")
+    if any(state.workspace.users[u].deleted for u in users):
+        raise ApiError("user_disabled")
     found, existed = state.open_conversation(users)
     channel = channel_object(state, found) if as_bool(args.get("return_im")) else {"id": found.id}
     return {"no_op": existed, "already_open": existed, "channel": channel}

@@ -13,6 +13,7 @@ class Fault:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    text: str | None = None  # a non-JSON body (a proxy's or load balancer's error page)
 
     def body(self) -> dict[str, object]:
         if self.status == 429:
@@ -63,13 +64,14 @@ class Faults:
         status: int | None = None,
         error: str | None = None,
         retry_after: int | None = None,
+        text: str | None = None,
     ) -> None:
         if status is None:
             status = 200 if error else 500
         if status == 200 and not error:
             raise ValueError("an HTTP 200 fault needs an error code")
         queue = self.pending.setdefault(method, deque())
-        queue.extend(Fault(status, error, retry_after) for _ in range(times))
+        queue.extend(Fault(status, error, retry_after, text) for _ in range(times))
 
     def take(self, method: str) -> Fault | None:
         queue = self.pending.get(method)

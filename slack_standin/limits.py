@@ -119,9 +119,10 @@ def _sdk_pass(c: Checker, blocks: list[Any], p: str) -> None:
             c.err(str(exc), f"{p}/{i}")
 
 
-def check_message(text: Any, blocks: Any) -> list[str]:
-    """Errors for chat.postMessage/update/postEphemeral blocks (pointer root /blocks)."""
-    c = Checker()
+def check_message(text: Any, blocks: Any, utf16: bool = False) -> list[str]:
+    """Errors for chat.postMessage/update/postEphemeral blocks (pointer root /blocks);
+    `utf16` counts text lengths in UTF-16 code units."""
+    c = Checker(utf16)
     _check_blocks(c, blocks, "/blocks", MESSAGE_BLOCKS)
     if not c.errors and isinstance(blocks, list):
         _sdk_pass(c, blocks, "/blocks")

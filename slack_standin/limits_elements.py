@@ -15,14 +15,18 @@ OPTION_LIMITS = {"checkboxes": 10, "radio_buttons": 10, "overflow": 5}
 class Checker:
     """Collects Slack-style error strings while walking a payload."""
 
-    def __init__(self) -> None:
+    def __init__(self, utf16: bool = False) -> None:
         self.errors: list[str] = []
+        self.utf16 = utf16  # count as some Slack surfaces do: an emoji outside the BMP is 2
+
+    def length(self, value: str) -> int:
+        return len(value.encode("utf-16-le")) // 2 if self.utf16 else len(value)
 
     def err(self, message: str, pointer: str) -> None:
         self.errors.append(f"[ERROR] {message} [json-pointer:{pointer}]")
 
     def max_len(self, value: Any, limit: int, pointer: str) -> None:
-        if isinstance(value, str) and len(value) > limit:
+        if isinstance(value, str) and self.length(value) > limit:
             self.err(f"must be less than {limit + 1} characters", pointer)
 
     def items(self, seq: Any, pointer: str, limit: int, minimum: int = 0) -> list[Any]:

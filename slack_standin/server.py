@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -131,9 +132,28 @@ class SlackStandin:
         status: int | None = None,
         error: str | None = None,
         retry_after: int | None = None,
+        text: str | None = None,
     ) -> None:
-        """HTTP `status` (default 500), or HTTP 200 `{"ok": false, "error": error}`."""
-        self.faults.fail_next(method, times, status, error, retry_after)
+        """HTTP `status` (default 500), or HTTP 200 `{"ok": false, "error": error}`; `text`
+        answers with that text/plain body instead of JSON."""
+        self.faults.fail_next(method, times, status, error, retry_after, text)
+
+    def refuse_token(self, refused: bool = True) -> None:
+        """Answer every call with invalid_auth until called with False (a token rotation)."""
+        self.state.token_refused = refused
+
+    def update_channel(self, channel_id: str, **changes: Any) -> None:
+        """Archive, unshare, share... a channel: `update_channel("C1", is_archived=True)`."""
+        self.state.channels[channel_id] = replace(self.state.channel(channel_id), **changes)
+
+    def update_user(self, user_id: str, **changes: Any) -> None:
+        """E.g. `update_user("U1", deleted=True)`: a deactivated account."""
+        users = self.workspace.users
+        users[user_id] = replace(users[user_id], **changes)
+
+    def delete_message(self, channel_id: str, ts: str) -> None:
+        """A person deleted the message in Slack: chat.update then answers message_not_found."""
+        self.state.delete_message(channel_id, ts)
 
     def set_delay(self, method: str, seconds: float) -> None:
         self.faults.delays[method] = seconds

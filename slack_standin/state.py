@@ -69,6 +69,8 @@ class State:
     calls: list[ApiCall] = field(default_factory=list)
     base_url: str = ""  # "http://127.0.0.1:<port>/", known once the server listens
     socket_tickets: set[str] = field(default_factory=set)
+    token_refused: bool = False  # every token answered invalid_auth (a rotation under way)
+    count_utf16: bool = False  # message text limits counted in UTF-16 code units
     _last_ts: float = 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

@@ -67,7 +67,7 @@ def check_auth(state: State, method: str, token: str | None) -> None:
     ws = state.workspace
     if not token:
         raise ApiError("not_authed")
-    if token not in (ws.bot_token, ws.app_token):
+    if token not in (ws.bot_token, ws.app_token) or state.token_refused:
         raise ApiError("invalid_auth")
     if (token == ws.app_token) != (method in APP_TOKEN_METHODS):
         raise ApiError("not_allowed_token_type")
@@ -111,6 +111,10 @@ def check_required(spec: MethodSpec, args: dict[str, Any]) -> None:
 
 
 def _fault_response(fault: Fault) -> web.Response:
+    if fault.text is not None:
+        return web.Response(
+            text=fault.text, status=fault.status, headers=fault.headers(), content_type="text/plain"
+        )
     return web.json_response(fault.body(), status=fault.status, headers=fault.headers())
 
 

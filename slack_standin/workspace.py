@@ -19,6 +19,10 @@ class ChannelInfo:
     name: str
     is_private: bool = False
     is_ext_shared: bool = False
+    # Shared between workspaces of one Enterprise Grid organisation (internal), and a Slack
+    # Connect invitation sent but not yet accepted (external soon): conversation object docs.
+    is_org_shared: bool = False
+    is_pending_ext_shared: bool = False
     members: tuple[str, ...] = ()
     is_im: bool = False
     is_mpim: bool = False

@@ -32,3 +32,14 @@ async def set_encrypted(session: AsyncSession, *, case_id: int, values: dict[str
         raise ValueError(f"not encrypted columns: {sorted(unknown)}")
     stmt = update(Report).where(col(Report.id) == case_id).values(**values)
     await session.exec(stmt)
+
+
+async def newest_encrypted(session: AsyncSession, *, limit: int) -> Sequence[str]:
+    """Encrypted descriptions of the newest reports that still have one (not purged)."""
+    stmt = (
+        select(Report.description_enc)
+        .where(col(Report.description_enc).is_not(None))
+        .order_by(col(Report.id).desc())
+        .limit(limit)
+    )
+    return [t for t in (await session.exec(stmt)).all() if t]

@@ -34,6 +34,7 @@ class Report(SQLModel, table=True):
     __tablename__ = "report"
     __table_args__ = (
         UniqueConstraint("year", "seq", name="uq_report_year_seq"),
+        UniqueConstraint("view_id", name="uq_report_view_id"),
         # The digest counts events by when they happened and open cases at a moment.
         Index("ix_report_acknowledged_at", "acknowledged_at"),
         Index("ix_report_escalated_at", "escalated_at"),
@@ -73,6 +74,11 @@ class Report(SQLModel, table=True):
     escalate_after_s: int = 3600
     snoozed_until: datetime | None = Field(default=None, sa_column=_utc_column())
     purged_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # The modal's view id: the same view submitted again (its ack lost) is the same case.
+    view_id: str | None = Field(default=None, max_length=64)
+    # Who was told the alert had not reached the supervisors ("r" reporter, "e" escalation
+    # contacts): they are told again when it finally is posted.
+    alert_delay_notice: str = Field(default="", max_length=8)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -88,9 +91,13 @@ async def finish(
     error: str | None = None,
     retry_at: datetime | None = None,
     undo_attempt: bool = False,
+    payload: str | None = None,
 ) -> bool:
-    """Record the outcome, unless another worker has taken the row over since."""
+    """Record the outcome, unless another worker has taken the row over since. `payload`
+    replaces the message (its safe minimal form after Slack refused the first)."""
     values: dict[str, object] = {"status": status, "last_error": error, "claimed_until": None}
+    if payload is not None:
+        values["payload"] = payload
     if status == OutboxStatus.SENT:
         values |= {"sent_at": now, "result_ts": result_ts}
     if retry_at is not None:
@@ -131,6 +138,92 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
 async def count_by_status(session: AsyncSession, *, status: OutboxStatus) -> int:
     stmt = select(OutboxMessage.id).where(OutboxMessage.status == status)
     return len((await session.exec(stmt)).all())
+
+
+async def renew(session: AsyncSession, *, ids: Sequence[int], worker: str, until: datetime) -> int:
+    """Extend the lease of rows this worker is still sending: a live sender keeps its rows
+    however long Slack takes, and only a dead one's lease runs out."""
+    if not ids:
+        return 0
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(list(ids)))
+        .where(col(OutboxMessage.claimed_by) == worker)
+        .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
+        .values(claimed_until=until)
+    )
+    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+
+
+HOLD_PREFIX = "hold:"
+
+
+@dataclass(frozen=True)
+class Held:
+    """Messages waiting for a fix in Slack: `count` rows of `kind` to `channel`, held for
+    `code` (Slack's error or our channel verdict) since `since`."""
+
+    kind: str
+    channel: str
+    code: str
+    count: int
+    since: datetime
+
+
+async def held(session: AsyncSession) -> list[Held]:
+    stmt: Any = (
+        sa_select(
+            col(OutboxMessage.kind),
+            col(OutboxMessage.channel),
+            col(OutboxMessage.last_error),
+            func.count(),
+            func.min(OutboxMessage.created_at),
+        )
+        .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+        .where(col(OutboxMessage.last_error).startswith(HOLD_PREFIX))
+        .group_by(
+            col(OutboxMessage.kind), col(OutboxMessage.channel), col(OutboxMessage.last_error)
+        )
+    )
+    return [
+        Held(kind, channel, str(error).removeprefix(HOLD_PREFIX), int(n), since)
+        for kind, channel, error, n, since in (await session.exec(stmt)).all()
+    ]
+
+
+async def rows_of_case(
+    session: AsyncSession, *, case_id: int, kinds: Sequence[str]
+) -> Sequence[OutboxMessage]:
+    """A case's rows of these kinds, oldest first."""
+    stmt = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.case_id) == case_id)
+        .where(col(OutboxMessage.kind).in_(kinds))
+        .order_by(col(OutboxMessage.id))
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def wake(session: AsyncSession, *, case_id: int, kinds: Sequence[str], now: datetime) -> int:
+    """Make a case's rows of these kinds that wait on it due now (a receipt, thread lines,
+    once its alert's fate is known); rows held for a cause of their own keep waiting."""
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.case_id) == case_id)
+        .where(col(OutboxMessage.kind).in_(list(kinds)))
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .where(col(OutboxMessage.next_attempt_at) > now)
+        .where(
+            col(OutboxMessage.last_error).is_(None)
+            | ~col(OutboxMessage.last_error).startswith(HOLD_PREFIX)
+        )
+        .values(next_attempt_at=now)
+    )
+    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+
+
+async def count_failed(session: AsyncSession) -> int:
+    return await count_by_status(session, status=OutboxStatus.FAILED)
 
 
 def delay(attempts: int) -> timedelta:

@@ -43,6 +43,7 @@ def test_run_without_key_refuses_in_one_line(tmp_path: Path) -> None:
         "SLACK_BOT_TOKEN": "xoxb-x",
         "SLACK_SIGNING_SECRET": "s",
         "KASUHARA_SUPERVISOR_CHANNEL": "C123",
+        "KASUHARA_HR_CHANNEL": "G123",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
     }
     result = _cli("run", env=env)
@@ -51,10 +52,15 @@ def test_run_without_key_refuses_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and "KASUHARA_DATA_KEY" in lines[0]
 
 
-def test_run_without_token_names_it() -> None:
+def test_run_names_every_missing_setting_one_line_each() -> None:
     result = _cli("run", env={"KASUHARA_DATA_KEY": generate_key()})
     assert result.returncode == 2
-    assert result.stderr.strip() == "kasuhara-bot: SLACK_BOT_TOKEN is not set"
+    assert result.stderr.strip().splitlines() == [
+        "kasuhara-bot: SLACK_BOT_TOKEN is not set",
+        "kasuhara-bot: KASUHARA_SUPERVISOR_CHANNEL is not set",
+        "kasuhara-bot: KASUHARA_HR_CHANNEL is not set",
+        "kasuhara-bot: SLACK_SIGNING_SECRET is not set",
+    ]
 
 
 def test_gen_key_makes_a_working_key() -> None:

@@ -55,7 +55,7 @@ async def _dispatch(
     elif row.kind == fu.ESCALATION and _waiting_for_ack(report):
         await _escalate(svc, session, report, now)
     elif row.kind == fu.CHECKIN:
-        message = svc.renderer.checkin(to_view(svc.cipher, report), row.id)
+        message = svc.renderer.checkin(to_view(svc.cipher, report, tolerant=True), row.id)
         await enqueue_message(
             session,
             now=now,
@@ -86,11 +86,14 @@ async def _thread(
 async def _escalate(svc: Services, session: AsyncSession, report: Report, now: datetime) -> None:
     cat = svc.catalog
     urgency = cat.t("urgency.urgent" if report.urgent else "urgency.after")
+    # Not pointing at the channel when the alert never reached it (held: bot/delivery/holds).
+    key = "escalation.dm" if report.alert_ts else "escalation.dm_not_posted"
     text = cat.t(
-        "escalation.dm",
+        key,
         case_number=report.case_number,
         urgency=urgency,
         minutes=report.escalate_after_s // 60,
+        reporter=report.reporter_id,
     )
     if not svc.settings.escalation_users:
         await _thread(svc, session, report, text, now)

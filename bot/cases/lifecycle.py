@@ -94,7 +94,7 @@ async def perform(
         if changed:
             await _after_change(svc, session, case_id, declared, click)
         await session.refresh(report)
-        view = to_view(svc.cipher, report)
+        view = to_view(svc.cipher, report, tolerant=True)
     if changed:
         svc.deliverer.kick()
         return ActionResult(changed=True, case=view)
@@ -137,6 +137,8 @@ async def _after_change(
         kind=ALERT_UPDATE,
         channel=svc.settings.supervisor_channel,
         case_id=case_id,
+        # Who clicked: told if the alert turns out to have been deleted (bot/delivery/holds).
+        message={"actor": actor},
         coalesce_key=f"alert:{case_id}",
     )
     values: dict[str, object] = {"user": actor}
@@ -192,14 +194,14 @@ async def audit_view(svc: Services, *, case_id: int, actor: str, where: str) -> 
             case_id=case_id,
             detail={"where": where},
         )
-        return to_view(svc.cipher, report)
+        return to_view(svc.cipher, report, tolerant=True)
 
 
 async def reports_of(svc: Services, reporter_id: str, limit: int = 10) -> list[CaseView]:
     """A staff member's own reports, and nobody else's."""
     async with svc.sessions.begin() as session:
         found = await reports_by_reporter(session, reporter_id=reporter_id, limit=limit)
-        return [to_view(svc.cipher, r) for r in found]
+        return [to_view(svc.cipher, r, tolerant=True) for r in found]
 
 
 async def acknowledge_by_reply(svc: Services, *, thread_ts: str, user: str) -> bool:

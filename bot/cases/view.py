@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.cases.domain import CaseView, parse_numbers
 from bot.clock import as_utc
-from bot.privacy.crypto import Cipher
+from bot.privacy.crypto import Cipher, DataKeyError
 from storage.models import Report
 
 
-def to_view(cipher: Cipher, report: Report) -> CaseView:
-    """The stored row as the domain reads it: text fields decrypted, times aware UTC."""
+def to_view(cipher: Cipher, report: Report, *, tolerant: bool = False) -> CaseView:
+    """The stored row as the domain reads it: text fields decrypted, times aware UTC. Raises
+    DataKeyError when stored text does not open with the data key; `tolerant` (lists and
+    notices that show no report text) leaves such text out instead."""
     assert report.id is not None
-    decrypt = cipher.decrypt
+    decrypt = _tolerant(cipher.decrypt) if tolerant else cipher.decrypt
     return CaseView(
         id=report.id,
         case_number=report.case_number,
@@ -41,6 +44,16 @@ def to_view(cipher: Cipher, report: Report) -> CaseView:
         alert_ts=report.alert_ts,
         purged=report.purged_at is not None,
     )
+
+
+def _tolerant(decrypt: Callable[[str | None], str | None]) -> Callable[[str | None], str | None]:
+    def opened(token: str | None) -> str | None:
+        try:
+            return decrypt(token)
+        except DataKeyError:
+            return None
+
+    return opened
 
 
 def _utc(moment: datetime | None) -> datetime | None:

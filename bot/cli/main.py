@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, StartupError, load_settings, provided
 from bot.logging_setup import configure_logging
 from bot.policy.document import PolicyFormatError
 from bot.privacy.crypto import Cipher, DataKeyError, generate_key
@@ -29,10 +29,10 @@ def _cipher(settings: Settings) -> Cipher:
 def cmd_run(_: argparse.Namespace) -> int:
     from bot.serve import serve
 
-    settings = load_settings()
-    settings.require("slack_bot_token", "supervisor_channel")
-    if not settings.socket_mode:
-        settings.require("slack_signing_secret")
+    required = ["slack_bot_token", "supervisor_channel", "hr_channel", "data_key"]
+    if not provided("SLACK_APP_TOKEN"):  # HTTP mode: requests are verified with the secret
+        required.append("slack_signing_secret")
+    settings = load_settings(*required)
     asyncio.run(serve(settings, _cipher(settings)))
     return 0
 
@@ -224,8 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (ConfigError, DataKeyError, PolicyFormatError) as exc:
-        print(f"kasuhara-bot: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"kasuhara-bot: {line}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(f"kasuhara-bot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -1,54 +1,58 @@
 """Durable delivery: rows written with the change that causes them, sent after commit.
 
-Alerts and their edits are rendered when sent, from the case as it is then, so a burst of
-clicks becomes one `chat.update` that shows the truth.
+A claimed row is leased to its sender; the lease is renewed while the sender lives, so a row
+is never sent twice, and a dead sender's rows are taken over when the lease runs out. Nothing
+sleeps on a claimed row: a long Retry-After releases the row with a not-before time. What
+Slack's answer means is decided once, in bot/delivery/errors.py; what that means for the
+people waiting, in bot/delivery/holds.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cases.domain import CaseView
-from bot.cases.view import to_view
-from bot.clock import Clock
-from bot.delivery.render import Message, Renderer
-from bot.delivery.slack_io import SlackGateway, case_metadata, dumps, message_metadata
-from bot.privacy.crypto import Cipher
+from bot.delivery.errors import Action, Verdict, classify
+from bot.delivery.kinds import (
+    ALERT,
+    ALERT_PART,
+    ALERT_UPDATE,
+    CASE_CONTENT,
+    DM,
+    POST,
+    RECEIPT,
+    STAFF_DM,
+    THREAD,
+)
+from bot.delivery.outcomes import Outcomes
+from bot.delivery.render import Message
+from bot.delivery.sending import Sender
+from bot.delivery.signals import ChannelRefused, Deferred, Unreadable
+from bot.delivery.slack_io import ChannelVerdict, dumps
 from storage import outbox as rows
-from storage.db import Sessions
 from storage.models import OutboxMessage, OutboxStatus
-from storage.reports import get_report, set_alert_ref
 
-ALERT = "alert"
-ALERT_UPDATE = "alert_update"
-THREAD = "thread"
-DM = "dm"
-STAFF_DM = "staff_dm"  # a DM that waits out quiet hours in the recipient's own time zone
-POST = "post"
-CASE_CONTENT = (ALERT, ALERT_UPDATE, THREAD)
-MAX_ATTEMPTS = 12
-# Errors that another try cannot fix: the message itself is wrong.
-PERMANENT = {
-    "invalid_blocks",
-    "invalid_arguments",
-    "msg_too_long",
-    "no_text",
-    "invalid_auth",
-    "account_inactive",
-    "token_revoked",
-    "user_not_found",
-    "cannot_dm_bot",
-}
+__all__ = [
+    "ALERT",
+    "ALERT_PART",
+    "ALERT_UPDATE",
+    "CASE_CONTENT",
+    "DM",
+    "POST",
+    "RECEIPT",
+    "STAFF_DM",
+    "THREAD",
+    "Deliverer",
+    "enqueue_message",
+]
 log = logging.getLogger("kasuhara.outbox")
+MAX_RETRY_WAIT = timedelta(minutes=5)
 
 
 async def enqueue_message(
@@ -62,6 +66,8 @@ async def enqueue_message(
     not_before: datetime | None = None,
     coalesce_key: str | None = None,
 ) -> None:
+    """Add a message to send after the caller's transaction commits. `message` is a Block Kit
+    message, or for kinds rendered at send time (alerts, receipts) their small payload."""
     await rows.enqueue(
         session,
         now=now,
@@ -74,48 +80,30 @@ async def enqueue_message(
     )
 
 
-def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else default
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
-
-
-class Deferred(Exception):
-    """Not an error: the message waits for something (its alert, or the morning)."""
-
-    def __init__(self, until: datetime | None = None) -> None:
-        super().__init__("deferred")
-        self.until = until
-
-
-class ChannelRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class Deliverer:
-    """Sends due outbox rows, one channel's rows in order. Built by the composition root with
-    exactly what sending needs, so delivery does not depend on the services bundle."""
-
-    def __init__(
-        self,
-        *,
-        sessions: Sessions,
-        clock: Clock,
-        gateway: SlackGateway,
-        renderer: Renderer,
-        cipher: Cipher,
-        worker_id: str,
-        lease: timedelta,
-    ) -> None:
-        self.sessions, self.clock, self.gateway = sessions, clock, gateway
-        self.renderer, self.cipher = renderer, cipher
-        self.worker_id, self.lease = worker_id, lease
+    def __init__(self, svc: Any) -> None:
+        self.svc = svc
+        self.sender = Sender(svc)
+        self.outcomes = Outcomes(svc, self.sender, self.kick)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._zones: dict[str, ZoneInfo] = {}
+        # What Slack said last about our channels and escalation contacts: /healthz shows it.
+        self.problems: dict[str, str] = {}
+
+    def note_channel(self, channel: str, verdict: ChannelVerdict) -> None:
+        """Remember a channel's verdict (at start, before each post, after a refusal)."""
+        key = f"channel {channel or '-'}"
+        if verdict.safe:
+            self.problems.pop(key, None)
+        else:
+            self.problems[key] = verdict.reason or "unknown"
+
+    def note_user(self, user: str, problem: str | None) -> None:
+        key = f"escalation user {user}"
+        if problem is None:
+            self.problems.pop(key, None)
+        else:
+            self.problems[key] = problem
 
     def kick(self) -> None:
         """Ask for a drain soon; called after a commit that added rows."""
@@ -128,7 +116,7 @@ class Deliverer:
             self._wake.clear()
             try:
                 await self.drain()
-            except Exception:  # the scheduler's periodic drain will try again
+            except Exception:  # the database is away: the periodic drain tries again
                 log.exception("outbox drain failed")
                 return
 
@@ -141,171 +129,98 @@ class Deliverer:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.svc.settings.outbox_lease_seconds)
+
     async def drain(self, limit: int = 100) -> int:
         """Send everything due now; returns how many rows were handled."""
         handled = 0
         while True:
-            async with self.sessions.begin() as session:
+            async with self.svc.sessions.begin() as session:
                 claimed = list(
                     await rows.claim_due(
                         session,
-                        now=self.clock.now(),
-                        worker=self.worker_id,
+                        now=self.svc.clock.now(),
+                        worker=self.svc.worker_id,
                         limit=limit,
                         lease=self.lease,
                     )
                 )
             if not claimed:
                 return handled
-            by_channel: dict[str, list[OutboxMessage]] = defaultdict(list)
-            for row in claimed:
-                by_channel[row.channel].append(row)
-            await asyncio.gather(*(self._send_serially(batch) for batch in by_channel.values()))
+            await self._send_batch(claimed)
             handled += len(claimed)
 
-    async def _send_serially(self, batch: list[OutboxMessage]) -> None:
-        # One channel's messages go in order, so a thread line never lands before its alert.
-        for row in batch:
-            await self._deliver(row)
-
-    async def _deliver(self, row: OutboxMessage) -> None:
-        assert row.id is not None
+    async def _send_batch(self, claimed: list[OutboxMessage]) -> None:
+        in_flight = {row.id for row in claimed if row.id is not None}
+        heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(in_flight))
+        by_channel: dict[str, list[OutboxMessage]] = defaultdict(list)
+        receipts: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for row in claimed:
+            (receipts if row.kind == RECEIPT else by_channel)[row.channel].append(row)
         try:
-            ts = await self._send(row)
+            # Receipts last: they say whether the alerts claimed with them were posted.
+            for group in (by_channel, receipts):
+                await asyncio.gather(
+                    *(self._send_serially(batch, in_flight) for batch in group.values())
+                )
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _heartbeat(self, in_flight: set[int]) -> None:
+        """Renew the lease of the rows still being sent, every third of the lease (real
+        seconds: the lease protects against real time passing, whatever the clock says)."""
+        while in_flight:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self.svc.sessions.begin() as session:
+                    await rows.renew(
+                        session,
+                        ids=sorted(in_flight),
+                        worker=self.svc.worker_id,
+                        until=self.svc.clock.now() + self.lease,
+                    )
+            except Exception:  # the next beat tries again; the lease is three beats long
+                log.warning("outbox lease renewal failed", exc_info=True)
+
+    async def _send_serially(self, batch: list[OutboxMessage], in_flight: set[int]) -> None:
+        # One channel's messages go in order, so a thread line never lands before its alert.
+        pause: datetime | None = None
+        for row in batch:
+            assert row.id is not None
+            try:
+                if pause is not None:  # the channel is rate limited: the rest waits too
+                    await self.outcomes.finish(
+                        row, OutboxStatus.PENDING, retry_at=pause, count=False
+                    )
+                else:
+                    pause = await self._deliver(row)
+            except Exception:  # never let one row stop the others (the lease frees it)
+                log.exception("outbox row %s could not be finished", row.id)
+            finally:
+                in_flight.discard(row.id)
+
+    async def _deliver(self, row: OutboxMessage) -> datetime | None:
+        """Send one row and record the outcome; returns a not-before time for the rest of
+        its channel when Slack asked us to slow down."""
+        try:
+            ts = await self.sender.send(row)
         except Deferred as wait:
-            retry = wait.until - self.clock.now() if wait.until else timedelta(seconds=2)
-            await self._finish(row, OutboxStatus.PENDING, retry=retry, count=False)
-        except ChannelRefused as exc:
-            log.error("not posting case=%s to %s: channel %s", row.case_id, row.channel, exc.reason)
-            await self._finish(
-                row, OutboxStatus.PENDING, error=f"channel:{exc.reason}", retry=timedelta(minutes=5)
-            )
-        except SlackApiError as exc:
-            await self._failed(row, str(exc.response.get("error", "")), exc.response.status_code)
-        except (TimeoutError, OSError) as exc:
-            await self._failed(row, type(exc).__name__, None)
+            until = wait.until or self.svc.clock.now() + timedelta(seconds=5)
+            await self.outcomes.finish(row, OutboxStatus.PENDING, retry_at=until, count=False)
+        except ChannelRefused as refused:
+            await self.outcomes.hold(row, Verdict(Action.HOLD, refused.reason))
+        except Unreadable:
+            await self.outcomes.hold(row, Verdict(Action.HOLD, "data_key"))
+        except Exception as exc:
+            verdict = classify(exc)
+            if verdict is None:
+                log.exception("send failed id=%s kind=%s: bug", row.id, row.kind)
+                verdict = Verdict(Action.RETRY, type(exc).__name__)
+            return await self.outcomes.failed(row, verdict)
         else:
-            await self._finish(row, OutboxStatus.SENT, ts=ts)
-
-    async def _failed(self, row: OutboxMessage, error: str, status: int | None) -> None:
-        permanent = error in PERMANENT or row.attempts >= MAX_ATTEMPTS
-        log.warning(
-            "send failed id=%s kind=%s error=%s status=%s attempt=%d",
-            row.id,
-            row.kind,
-            error or "-",
-            status,
-            row.attempts,
-        )
-        if permanent:
-            await self._finish(row, OutboxStatus.FAILED, error=error)
-        else:
-            await self._finish(
-                row, OutboxStatus.PENDING, error=error, retry=rows.delay(row.attempts)
-            )
-
-    async def _finish(
-        self,
-        row: OutboxMessage,
-        status: OutboxStatus,
-        *,
-        ts: str | None = None,
-        error: str | None = None,
-        retry: timedelta | None = None,
-        count: bool = True,
-    ) -> None:
-        assert row.id is not None
-        now = self.clock.now()
-        async with self.sessions.begin() as session:
-            if row.kind == ALERT and ts is not None and row.case_id is not None:
-                await set_alert_ref(session, case_id=row.case_id, channel=row.channel, ts=ts)
-            await rows.finish(
-                session,
-                message_id=row.id,
-                worker=self.worker_id,
-                status=status,
-                now=now,
-                result_ts=ts,
-                error=error[:200] if error else None,
-                retry_at=now + retry if retry else None,
-                undo_attempt=not count,
-            )
-
-    async def _send(self, row: OutboxMessage) -> str | None:
-        message: Message = json.loads(row.payload or "{}")
-        if row.kind in CASE_CONTENT:
-            await self._guard(row.channel)
-        if row.kind == ALERT:
-            return await self._send_alert(row)
-        if row.kind in (ALERT_UPDATE, THREAD):
-            return await self._send_to_alert(row, message)
-        channel = row.channel
-        if row.kind == STAFF_DM:
-            await self._quiet_hours(row.channel)
-        if row.kind in (DM, STAFF_DM):
-            channel = await self.gateway.open_dm(row.channel)
-        return await self._post_once(row, channel, message)
-
-    async def _post_once(
-        self,
-        row: OutboxMessage,
-        channel: str,
-        message: Message,
-        thread_ts: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        case_id: int | None = None,
-    ) -> str:
-        """Post, unless an earlier try reached Slack without us hearing the answer: every
-        message carries its outbox id in metadata, and a retry looks for it first."""
-        assert row.id is not None
-        if row.attempts > 1:
-            found = await self.gateway.find_sent(
-                channel, row.id, thread_ts=thread_ts, case_id=case_id
-            )
-            if found:
-                return found
-        return await self.gateway.post(
-            channel, message, thread_ts=thread_ts, metadata=metadata or message_metadata(row.id)
-        )
-
-    async def _guard(self, channel: str) -> None:
-        """Report content goes only to a private, internal channel: asked of Slack before
-        every post, so a channel made public or shared a minute ago gets nothing more."""
-        verdict = await self.gateway.verdict(channel)
-        if not verdict.safe:
-            raise ChannelRefused(verdict.reason or "unknown")
-
-    async def _quiet_hours(self, user: str) -> None:
-        zone = self._zones.get(user)
-        if zone is None:
-            name = await self.gateway.user_tz(user)
-            zone = self._zones[user] = _zone(name, self.clock.zone)
-        now = self.clock.now()
-        morning = self.clock.outside_quiet_hours(now, zone)
-        if morning > now:
-            raise Deferred(morning)
-
-    async def _case(self, case_id: int | None) -> CaseView | None:
-        async with self.sessions.begin() as session:
-            report = await get_report(session, case_id=case_id or 0)
-            return to_view(self.cipher, report) if report else None
-
-    async def _send_alert(self, row: OutboxMessage) -> str | None:
-        case = await self._case(row.case_id)
-        if case is None or case.alert_ts:
-            return case.alert_ts if case else None
-        assert row.id is not None
-        meta = case_metadata(case.id, case.case_number, row.id)
-        alert = self.renderer.alert(case)
-        return await self._post_once(row, row.channel, alert, metadata=meta, case_id=case.id)
-
-    async def _send_to_alert(self, row: OutboxMessage, message: Message) -> str | None:
-        case = await self._case(row.case_id)
-        if case is None:
-            return None
-        if not case.alert_ts or not case.alert_channel:
-            raise Deferred
-        if row.kind == ALERT_UPDATE:
-            await self.gateway.update(case.alert_channel, case.alert_ts, self.renderer.alert(case))
-            return case.alert_ts
-        return await self._post_once(row, case.alert_channel, message, thread_ts=case.alert_ts)
+            await self.outcomes.sent(row, ts)
+        return None

@@ -17,7 +17,18 @@ Message = dict[str, Any]
 class Renderer(Protocol):
     def alert(self, case: CaseView) -> Message: ...
 
-    def receipt(self, case: CaseView) -> Message: ...
+    def safe_alert(self, case: CaseView) -> Message:
+        """The alert as plain text only: what Slack takes when it refused the blocks."""
+        ...
+
+    def description_parts(self, case: CaseView) -> list[Message]:
+        """Thread messages carrying what of the description did not fit in the alert."""
+        ...
+
+    def receipt(self, case: CaseView, reached: bool = True) -> Message:
+        """The reporter's receipt; `reached` False says the supervisors were not reached yet
+        and whom to contact directly."""
+        ...
 
     def checkin(self, case: CaseView, followup_id: int) -> Message: ...
 

@@ -2,28 +2,72 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery.errors import classify_response, error_code
 
 CASE_EVENT_TYPE = "kasuhara_case"
 MESSAGE_EVENT_TYPE = "kasuhara_message"
 
 
+# Retry-After up to this many seconds is waited out inside the call; anything longer is
+# handed back, so the outbox releases the row with a not-before time instead of sleeping on
+# a claimed row (a 40 s sleep outlived the 60 s lease and doubled alerts: issue 10, case 1).
+SHORT_RETRY_AFTER = 2.0
+
+
+class ShortRateLimitRetryHandler(AsyncRetryHandler):
+    """Retries a 429 once only when Slack asks for a short wait (Retry-After <= 2 s)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = classify_response(response).retry_after
+        return wait is not None and wait <= SHORT_RETRY_AFTER
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = classify_response(response).retry_after if response is not None else None
+        state.next_attempt_requested = True
+        await asyncio.sleep(wait or 1.0)
+        state.increment_current_attempt()
+
+
 def make_client(token: str, base_url: str) -> AsyncWebClient:
-    """A client that rides out brief 429s, 5xx and dropped connections before we see them."""
+    """A client that rides out dropped connections, one 5xx and short 429s before we see
+    them; long waits are the outbox's to schedule (bot/delivery/errors.py)."""
     client = AsyncWebClient(token=token, base_url=base_url, timeout=10)
     client.retry_handlers.extend(
         [
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            ShortRateLimitRetryHandler(max_retry_count=1),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ]
     )
@@ -88,18 +132,23 @@ class SlackGateway:
                 return found
 
     async def verdict(self, channel: str) -> ChannelVerdict:
-        """Report content may only go to a private channel kept inside the organisation."""
+        """Whether report content may go to `channel`: private, kept inside the organisation,
+        not archived, the bot a member. Inside means neither ``is_ext_shared`` nor
+        ``is_pending_ext_shared`` (an invitation not yet accepted still lets the outside
+        organisation in later); a channel shared between workspaces of one Enterprise Grid
+        organisation (``is_shared`` / ``is_org_shared`` alone) is internal. Source:
+        https://api.slack.com/types/conversation. Raises SlackApiError only when the answer
+        says nothing about the channel (token refused, 5xx, rate limit)."""
         if not channel:
             return ChannelVerdict(channel, False, "not_set")
-        info = (await self.client.conversations_info(channel=channel))["channel"]
-        name = str(info.get("name", ""))
-        if not info.get("is_private"):
-            return ChannelVerdict(channel, False, "not_private", name)
-        if info.get("is_ext_shared") or info.get("is_shared"):
-            return ChannelVerdict(channel, False, "ext_shared", name)
-        if info.get("is_member") is False:
-            return ChannelVerdict(channel, False, "not_member", name)
-        return ChannelVerdict(channel, True, None, name)
+        try:
+            info = (await self.client.conversations_info(channel=channel))["channel"]
+        except SlackApiError as exc:
+            code = error_code(exc.response)
+            if code in ("channel_not_found", "not_in_channel"):
+                return ChannelVerdict(channel, False, "not_found")
+            raise
+        return channel_verdict(channel, info)
 
     async def find_sent(
         self,
@@ -163,6 +212,22 @@ class SlackGateway:
             "team": resp.get("team"),
             "scopes": (resp.headers or {}).get("x-oauth-scopes", ""),
         }
+
+
+def channel_verdict(channel: str, info: dict[str, Any]) -> ChannelVerdict:
+    """The rules of `SlackGateway.verdict` applied to a conversation object."""
+    name = str(info.get("name", ""))
+    if info.get("is_archived"):
+        return ChannelVerdict(channel, False, "archived", name)
+    if not info.get("is_private"):
+        return ChannelVerdict(channel, False, "not_private", name)
+    if info.get("is_ext_shared"):
+        return ChannelVerdict(channel, False, "ext_shared", name)
+    if info.get("is_pending_ext_shared"):
+        return ChannelVerdict(channel, False, "pending_shared", name)
+    if info.get("is_member") is False:
+        return ChannelVerdict(channel, False, "not_member", name)
+    return ChannelVerdict(channel, True, None, name)
 
 
 def _outbox_id(message: dict[str, Any]) -> int | None:

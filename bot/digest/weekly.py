@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery.errors import error_code
 from bot.delivery.outbox import POST, enqueue_message
 from bot.digest.chart import render_trend
 from bot.digest.cron import cron_trigger
@@ -63,7 +64,7 @@ async def _hr_channel_safe(svc: Services, week: str) -> bool:
         verdict = await svc.gateway.verdict(channel)
     except SlackApiError as exc:
         log.error(
-            "digest %s not sent: HR channel %s: %s", week, channel or "-", exc.response.get("error")
+            "digest %s not sent: HR channel %s: %s", week, channel or "-", error_code(exc.response)
         )
         return False
     if not verdict.safe:

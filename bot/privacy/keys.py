@@ -16,7 +16,7 @@ from cryptography.fernet import InvalidToken
 from bot.privacy.crypto import Cipher, DataKeyError
 from storage.audit import add_audit
 from storage.db import Sessions
-from storage.keys import ENCRYPTED_COLUMNS, reports_after, set_encrypted
+from storage.keys import ENCRYPTED_COLUMNS, newest_encrypted, reports_after, set_encrypted
 from storage.models import Report
 
 log = logging.getLogger("kasuhara.keys")
@@ -92,3 +92,25 @@ async def rotate_data_key(sessions: Sessions, setting: str, *, now: datetime) ->
                 session, at=now, actor_id="system", action="data.key_rotated", detail=detail
             )
     return Rotation(checked, rotated)
+
+
+async def check_data_key(sessions: Sessions, cipher: Cipher, sample: int = 50) -> None:
+    """At start: refuse to serve with a key that opens none of the newest stored reports
+    (a different KASUHARA_DATA_KEY): raises DataKeyError naming `rotate-key`. Some rows
+    unreadable among readable ones is logged; those rows wait, the others go on."""
+    async with sessions.begin() as session:
+        tokens = await newest_encrypted(session, limit=sample)
+    unreadable = sum(not _is_current(cipher, t) for t in tokens)
+    if tokens and unreadable == len(tokens):
+        raise DataKeyError(
+            f"KASUHARA_DATA_KEY opens none of the {len(tokens)} newest stored reports: start "
+            "with the key they were saved under, or put the new key first and the old one "
+            "after it (KASUHARA_DATA_KEY=NEW,OLD) and run `kasuhara-bot rotate-key`"
+        )
+    if unreadable:
+        log.error(
+            "data key check event=data_key_partial unreadable=%d of=%d: run "
+            "`kasuhara-bot rotate-key` with the old key listed after the new one",
+            unreadable,
+            len(tokens),
+        )

@@ -169,7 +169,5 @@ async def test_unsafe_supervisors_channel_gets_no_report_content(
             if c.args.get("channel") == SUPERVISORS
         ]
         held = [r for r in await outbox_rows(h) if r.channel == SUPERVISORS]
-        assert held and {(r.status, r.last_error) for r in held} == {
-            ("pending", f"channel:{reason}")
-        }
+        assert held and {(r.status, r.last_error) for r in held} == {("pending", f"hold:{reason}")}
         assert SECRET_TEXT not in _everything_but(h, set())

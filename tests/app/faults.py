@@ -1,0 +1,62 @@
+"""Helpers for the delivery-fault tests (issue 10): time passing, what reached whom."""
+
+from __future__ import annotations
+
+import json
+from html import unescape
+from typing import Any
+
+from sqlmodel import select
+
+from bot.demo.harness import SUPERVISORS, Harness
+from storage.models import OutboxMessage
+from tests.app.helpers import alerts
+
+
+async def drain_for(h: Harness, seconds: float, step: float = 1.0) -> None:
+    """Let injected time pass in steps, delivering what falls due (no real waiting)."""
+    passed = 0.0
+    while passed < seconds:
+        h.now.advance(seconds=step)
+        passed += step
+        await h.settle()
+
+
+def dm_texts(h: Harness, user: str) -> list[str]:
+    channel = h.standin.dm_channel(user)
+    if channel is None:
+        return []
+    return [_text(m) for m in h.standin.messages(channel)]
+
+
+def thread_texts(h: Harness, alert: dict[str, Any]) -> list[str]:
+    return [_text(m) for m in h.standin.replies(SUPERVISORS, alert["ts"])]
+
+
+def _text(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + message.get("text", "")
+
+
+def full_description(h: Harness, alert: dict[str, Any]) -> str:
+    """What supervisors can read of the description: the alert's part, then the thread's,
+    unescaped as Slack shows them."""
+    body = next(
+        b["text"]["text"]
+        for b in alert["blocks"]
+        if b["type"] == "section" and "text" in b and b["text"]["text"].startswith("*内容*")
+    )
+    parts = [body.removeprefix("*内容*\n").removesuffix("…(続きはスレッドに投稿します)")]
+    for reply in h.standin.replies(SUPERVISORS, alert["ts"]):
+        text = reply["blocks"][0]["text"]["text"]
+        if "内容の続き" in text.split("\n", 1)[0]:
+            parts.append(text.split("\n", 1)[1])
+    return unescape("".join(parts))
+
+
+async def outbox(h: Harness) -> list[OutboxMessage]:
+    async with h.svc.sessions() as s:
+        return list((await s.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+def alert_count(h: Harness) -> int:
+    return len(alerts(h))

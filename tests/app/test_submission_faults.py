@@ -1,0 +1,86 @@
+"""Issue 10, case 11: the database stalls or is gone while a report is submitted. The modal
+gets the app's own words inside Slack's 3 s, and the same view submitted again (its ack lost,
+or 送信 pressed twice) is the same case."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.demo.harness import STAFF, Harness, report_state
+from storage.db import engine_for, make_engine, make_sessions
+from tests.app.faults import dm_texts
+from tests.app.helpers import alerts, open_modal, reports, tampered_submission
+
+SLACK_ACK_LIMIT = 3.0
+
+
+@asynccontextmanager
+async def stalled(url: str) -> AsyncIterator[None]:
+    """Another session holds the lock a submission needs: connections stay open, and every
+    insert of a report waits in silence until it lets go."""
+    async with engine_for(url) as engine, engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.exec_driver_sql("LOCK TABLE report IN EXCLUSIVE MODE")
+        else:
+            await conn.exec_driver_sql("SELECT 1")  # the connection began IMMEDIATE: locked
+        yield
+
+
+def _errors(body: object) -> dict[str, str]:
+    assert isinstance(body, dict) and body.get("response_action") == "errors", body
+    errors: dict[str, str] = body["errors"]
+    return errors
+
+
+async def test_case11_stalled_database_answers_in_time_and_files_once(harness: Harness) -> None:
+    values = report_state("レジで30分怒鳴られた")
+    view_id = await open_modal(harness)
+    async with stalled(harness.svc.settings.database_url):
+        resp = await harness.driver.view_submission(
+            user_id=STAFF[0], view_id=view_id, values=values
+        )
+    assert resp.status == 200 and resp.elapsed < SLACK_ACK_LIMIT
+    assert "もう一度「送信する」を押してください" in _errors(resp.json)["report.description"]
+    await harness.settle()
+    # The reporter presses 送信 again: saved now (or found, had the first made it after all).
+    resp = await harness.driver.view_submission(user_id=STAFF[0], view_id=view_id, values=values)
+    assert resp.status == 200 and not resp.body
+    await harness.settle()
+    assert len(await reports(harness)) == 1 and len(alerts(harness)) == 1
+
+
+async def test_case11_lost_ack_resubmission_is_the_same_case(harness: Harness) -> None:
+    values = report_state("何度も同じ電話")
+    view_id = await open_modal(harness)
+    for _ in range(3):  # Slack never heard our ack, and the same view arrives again
+        resp = await tampered_submission(harness, STAFF[0], view_id, values)
+        assert resp.status == 200 and not resp.body
+    await harness.settle()
+    assert len(await reports(harness)) == 1 and len(alerts(harness)) == 1
+    assert len([t for t in dm_texts(harness, STAFF[0]) if "報告を受け付けました" in t]) == 1
+
+
+async def test_case11_database_gone_gives_the_apps_own_message(harness: Harness) -> None:
+    view_id = await open_modal(harness)
+    working = harness.svc.sessions
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    gone = make_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{dead}/kasuhara")
+    harness.svc.sessions = make_sessions(gone)  # every connection refused or reset
+    values = report_state("脅された")
+    try:
+        resp = await harness.driver.view_submission(
+            user_id=STAFF[0], view_id=view_id, values=values
+        )
+    finally:
+        harness.svc.sessions = working
+        await gone.dispose()
+    assert resp.status == 200 and resp.elapsed < SLACK_ACK_LIMIT
+    assert "保存できませんでした" in _errors(resp.json)["report.description"]
+    resp = await harness.driver.view_submission(user_id=STAFF[0], view_id=view_id, values=values)
+    assert resp.status == 200 and not resp.body
+    await harness.settle()
+    assert len(await reports(harness)) == 1
