@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 import handlers
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.context import Delivery, HoldRules
 from bot.delivery.holds import health as delivery_health
 from bot.delivery.outbox import Deliverer
 from bot.delivery.slack_io import SlackGateway, make_client
@@ -49,16 +50,23 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
     cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
     sessions = make_sessions(make_engine(settings.database_url))
-    renderer = SlackRenderer(cat, policy, clock, settings.support_contacts)
+    renderer = SlackRenderer(cat, policy, clock, settings.support_contacts, settings.direct_contact)
     worker_id = worker_name()
-    deliverer = Deliverer(
+    delivery = Delivery(
         sessions=sessions,
         clock=clock,
         gateway=gateway,
         renderer=renderer,
         cipher=cipher,
+        catalog=cat,
         worker_id=worker_id,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
+        rules=HoldRules(
+            supervisor_channel=settings.supervisor_channel,
+            escalation_users=settings.escalation_users,
+            hold_recheck=timedelta(seconds=settings.hold_recheck_seconds),
+            receipt_wait=timedelta(seconds=settings.receipt_wait_seconds),
+        ),
     )
     return Services(
         settings=settings,
@@ -71,7 +79,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
         policy=policy,
         matcher=matcher,
         worker_id=worker_id,
-        deliverer=deliverer,
+        deliverer=Deliverer(delivery),
     )
 
 
@@ -136,7 +144,7 @@ def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web
         "status": "degraded" and the reasons. 503 when the database does not answer."""
         reasons = [f"{k}: {v}" for k, v in sorted(svc.deliverer.problems.items())]
         try:
-            reasons += await delivery_health(svc)
+            reasons += await delivery_health(svc.sessions)
         except Exception as exc:  # the database is away
             return web.json_response(
                 {"ok": False, "status": "down", "reasons": [f"database: {type(exc).__name__}"]},

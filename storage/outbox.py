@@ -152,7 +152,7 @@ async def renew(session: AsyncSession, *, ids: Sequence[int], worker: str, until
         .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
         .values(claimed_until=until)
     )
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)
 
 
 HOLD_PREFIX = "hold:"
@@ -219,7 +219,7 @@ async def wake(session: AsyncSession, *, case_id: int, kinds: Sequence[str], now
         )
         .values(next_attempt_at=now)
     )
-    return int((await session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+    return int((await session.exec(stmt)).rowcount)
 
 
 async def count_failed(session: AsyncSession) -> int:

@@ -76,9 +76,7 @@ async def set_alert_ref(session: AsyncSession, *, case_id: int, channel: str, ts
 
 async def clear_alert_ref(session: AsyncSession, *, case_id: int) -> None:
     """Forget a deleted alert, so the next alert row posts a new one."""
-    await session.exec(  # type: ignore[call-overload]
-        update(Report).where(col(Report.id) == case_id).values(alert_ts=None)
-    )
+    await session.exec(update(Report).where(col(Report.id) == case_id).values(alert_ts=None))
 
 
 async def report_by_view(session: AsyncSession, *, view_id: str) -> Report | None:

@@ -100,7 +100,7 @@ async def _delivery_lines(cat: Catalog, settings: Settings) -> tuple[list[str], 
         return [], True
     try:
         async with asyncio.timeout(10), engine_for(settings.database_url) as engine:
-            reasons = await health(_Probe(settings, make_sessions(engine)))
+            reasons = await health(make_sessions(engine))
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
         return [
             f"[{cat.t('check.ng')}] " + cat.t("check.database", error=type(exc).__name__)
@@ -113,13 +113,6 @@ async def _delivery_lines(cat: Catalog, settings: Settings) -> tuple[list[str], 
 def _exists(path: str) -> bool:
     """A SQLite file is only looked into when it is there: `check` creates nothing."""
     return path != ":memory:" and Path(path).exists()
-
-
-class _Probe:
-    """Just what `health` reads from the services."""
-
-    def __init__(self, settings: Settings, sessions: Any) -> None:
-        self.settings, self.sessions = settings, sessions
 
 
 async def run_check(settings: Settings) -> tuple[str, bool]:

@@ -16,12 +16,14 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cases.domain import CaseView
-from bot.delivery.errors import CHANNEL_HOLDS, TOKEN_HOLDS, USER_HOLDS
+from bot.delivery.context import Delivery
+from bot.delivery.errors import CHANNEL_HOLDS, TOKEN_HOLDS, USER_HOLDS, Verdict
 from bot.delivery.kinds import ALERT, ALERT_PART, ALERT_UPDATE, DM, RECEIPT, THREAD
 from bot.delivery.signals import Deferred
 from bot.delivery.slack_io import dumps
 from bot.messages import Catalog
 from storage import outbox as rows
+from storage.db import Sessions
 from storage.models import OutboxMessage, OutboxStatus
 from storage.reports import clear_alert_ref, get_report
 
@@ -53,19 +55,21 @@ def cause_text(cat: Catalog, code: str) -> str:
 
 
 async def _enqueue(
-    session: AsyncSession, svc: Any, kind: str, channel: str, case_id: int | None, text: str
+    session: AsyncSession, ctx: Delivery, kind: str, channel: str, case_id: int | None, text: str
 ) -> None:
     await rows.enqueue(
         session,
-        now=svc.clock.now(),
+        now=ctx.clock.now(),
         kind=kind,
         channel=channel,
         case_id=case_id,
-        payload=dumps(svc.renderer.text(text)),
+        payload=dumps(ctx.renderer.text(text)),
     )
 
 
-async def on_first_hold(svc: Any, session: AsyncSession, row: OutboxMessage, verdict: Any) -> None:
+async def on_first_hold(
+    ctx: Delivery, session: AsyncSession, row: OutboxMessage, verdict: Verdict
+) -> None:
     """The row has just started waiting for a fix. Logged always (key=value, for monitoring);
     for an alert, the escalation contacts are told which case waits and why."""
     report = await get_report(session, case_id=row.case_id) if row.case_id else None
@@ -78,40 +82,40 @@ async def on_first_hold(svc: Any, session: AsyncSession, row: OutboxMessage, ver
         report.case_number if report else "-",
     )
     if row.kind == DM and verdict.cause == "user" and report is not None:
-        await _escalate_in_thread(svc, session, row, report, verdict)
+        await _escalate_in_thread(ctx, session, row, report, verdict)
     if row.kind != ALERT or report is None or report.id is None:
         return
-    await rows.wake(session, case_id=report.id, kinds=[RECEIPT], now=svc.clock.now())
+    await rows.wake(session, case_id=report.id, kinds=[RECEIPT], now=ctx.clock.now())
     if ESCALATION in report.alert_delay_notice:  # held again after a retry: told already
         return
-    text = svc.catalog.t(
+    text = ctx.catalog.t(
         "escalation.alert_held",
         case_number=report.case_number,
         channel=row.channel,
-        cause=cause_text(svc.catalog, verdict.code),
+        cause=cause_text(ctx.catalog, verdict.code),
     )
-    for user in svc.settings.escalation_users:
-        await _enqueue(session, svc, DM, user, report.id, text)
-    if svc.settings.escalation_users:
+    for user in ctx.rules.escalation_users:
+        await _enqueue(session, ctx, DM, user, report.id, text)
+    if ctx.rules.escalation_users:
         _note(report, ESCALATION)
         session.add(report)
 
 
 async def _escalate_in_thread(
-    svc: Any, session: AsyncSession, row: OutboxMessage, report: Any, verdict: Any
+    ctx: Delivery, session: AsyncSession, row: OutboxMessage, report: Any, verdict: Verdict
 ) -> None:
     """An escalation contact cannot receive DMs (deactivated, or no such id): what was meant
     for them goes to the alert's thread, so the escalation reaches somebody."""
-    if row.channel not in svc.settings.escalation_users:
+    if row.channel not in ctx.rules.escalation_users:
         return
     meant = str(json.loads(row.payload or "{}").get("text") or "")
-    text = svc.catalog.t(
+    text = ctx.catalog.t(
         "thread.escalation_unreachable",
         user=row.channel,
-        cause=cause_text(svc.catalog, verdict.code),
+        cause=cause_text(ctx.catalog, verdict.code),
     )
-    channel = svc.settings.supervisor_channel
-    await _enqueue(session, svc, THREAD, channel, report.id, f"{text}\n{meant}"[:3000])
+    channel = ctx.rules.supervisor_channel
+    await _enqueue(session, ctx, THREAD, channel, report.id, f"{text}\n{meant}"[:3000])
 
 
 def _note(report: Any, who: str) -> None:
@@ -119,15 +123,15 @@ def _note(report: Any, who: str) -> None:
         report.alert_delay_notice += who
 
 
-async def receipt_form(svc: Any, case: CaseView) -> bool:
+async def receipt_form(ctx: Delivery, case: CaseView) -> bool:
     """True when the receipt may say the supervisors were reached; False when the alert is
     held, or still not posted after KASUHARA_RECEIPT_WAIT_SECONDS. Raises Deferred while
     the alert may still go out soon."""
     if case.alert_ts:
         return True
-    now = svc.clock.now()
-    patience = case.created_at + timedelta(seconds=svc.settings.receipt_wait_seconds)
-    async with svc.sessions.begin() as session:
+    now = ctx.clock.now()
+    patience = case.created_at + ctx.rules.receipt_wait
+    async with ctx.sessions.begin() as session:
         alerts = await rows.rows_of_case(session, case_id=case.id, kinds=[ALERT])
     held = any((r.last_error or "").startswith(rows.HOLD_PREFIX) for r in alerts)
     if not held and now < patience:
@@ -145,32 +149,32 @@ async def on_receipt_not_reached(session: AsyncSession, case_id: int) -> None:
         session.add(report)
 
 
-async def on_alert_posted(svc: Any, session: AsyncSession, row: OutboxMessage) -> bool:
+async def on_alert_posted(ctx: Delivery, session: AsyncSession, row: OutboxMessage) -> bool:
     """The alert is in the channel at last: tell whoever was told it was not. True when
     messages were queued."""
     report = await get_report(session, case_id=row.case_id or 0)
     if report is None:
         return False
     woken = await rows.wake(
-        session, case_id=row.case_id or 0, kinds=AFTER_ALERT, now=svc.clock.now()
+        session, case_id=row.case_id or 0, kinds=AFTER_ALERT, now=ctx.clock.now()
     )
     if not report.alert_delay_notice:
         return woken > 0
-    told, cat = report.alert_delay_notice, svc.catalog
+    told, cat = report.alert_delay_notice, ctx.catalog
     if REPORTER in told:
         text = cat.t("dm.alert_posted", case_number=report.case_number)
-        await _enqueue(session, svc, DM, report.reporter_id, report.id, text)
+        await _enqueue(session, ctx, DM, report.reporter_id, report.id, text)
     if ESCALATION in told:
         text = cat.t("escalation.alert_posted", case_number=report.case_number)
-        for user in svc.settings.escalation_users:
-            await _enqueue(session, svc, DM, user, report.id, text)
+        for user in ctx.rules.escalation_users:
+            await _enqueue(session, ctx, DM, user, report.id, text)
     log.info("delivery released event=delivery_released case=%s", report.case_number)
     report.alert_delay_notice = ""
     session.add(report)
     return True
 
 
-async def repost_deleted_alert(svc: Any, session: AsyncSession, row: OutboxMessage) -> None:
+async def repost_deleted_alert(ctx: Delivery, session: AsyncSession, row: OutboxMessage) -> None:
     """chat.update said message_not_found: someone deleted the alert. Post it again, then
     its description parts and the history of its thread, and tell the person who clicked."""
     assert row.case_id is not None
@@ -179,9 +183,9 @@ async def repost_deleted_alert(svc: Any, session: AsyncSession, row: OutboxMessa
         return
     old = await rows.rows_of_case(session, case_id=row.case_id, kinds=[ALERT_PART, THREAD])
     await clear_alert_ref(session, case_id=row.case_id)
-    now, channel = svc.clock.now(), svc.settings.supervisor_channel
+    now, channel = ctx.clock.now(), ctx.rules.supervisor_channel
     await rows.enqueue(session, now=now, kind=ALERT, channel=channel, case_id=row.case_id)
-    lines = [svc.catalog.t("thread.reposted")]
+    lines = [ctx.catalog.t("thread.reposted")]
     for earlier in old:
         if earlier.kind == ALERT_PART and earlier.status != OutboxStatus.CANCELLED:
             await rows.enqueue(
@@ -195,18 +199,18 @@ async def repost_deleted_alert(svc: Any, session: AsyncSession, row: OutboxMessa
         elif earlier.kind == THREAD and earlier.status == OutboxStatus.SENT:
             text = str(json.loads(earlier.payload or "{}").get("text") or "")
             lines += [text] if text else []
-    await _enqueue(session, svc, THREAD, channel, row.case_id, "\n".join(lines)[:3000])
+    await _enqueue(session, ctx, THREAD, channel, row.case_id, "\n".join(lines)[:3000])
     actor = json.loads(row.payload or "{}").get("actor")
     if isinstance(actor, str) and actor:
-        text = svc.catalog.t("actions.alert_reposted", case_number=report.case_number)
-        await _enqueue(session, svc, DM, actor, row.case_id, text)
+        text = ctx.catalog.t("actions.alert_reposted", case_number=report.case_number)
+        await _enqueue(session, ctx, DM, actor, row.case_id, text)
     log.warning("alert deleted in Slack event=alert_reposted case=%s", report.case_number)
 
 
-async def health(svc: Any) -> list[str]:
+async def health(sessions: Sessions) -> list[str]:
     """Reasons delivery is degraded, one line each, for /healthz and `check`: held rows by
     kind, channel and cause, and rows whose safe form Slack refused too."""
-    async with svc.sessions.begin() as session:
+    async with sessions.begin() as session:
         found = await rows.held(session)
         failed = await rows.count_failed(session)
     reasons = [

@@ -14,10 +14,10 @@ import contextlib
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.context import Delivery
 from bot.delivery.errors import Action, Verdict, classify
 from bot.delivery.kinds import (
     ALERT,
@@ -81,29 +81,25 @@ async def enqueue_message(
 
 
 class Deliverer:
-    def __init__(self, svc: Any) -> None:
-        self.svc = svc
-        self.sender = Sender(svc)
-        self.outcomes = Outcomes(svc, self.sender, self.kick)
+    """Sends due outbox rows, one channel's rows in order. Built by the composition root with
+    exactly what sending needs (bot/delivery/context.py), not the services bundle."""
+
+    def __init__(self, ctx: Delivery) -> None:
+        self.ctx = ctx
+        self.sender = Sender(ctx)
+        self.outcomes = Outcomes(ctx, self.sender, self.kick)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # What Slack said last about our channels and escalation contacts: /healthz shows it.
-        self.problems: dict[str, str] = {}
+
+    @property
+    def problems(self) -> dict[str, str]:
+        return self.ctx.problems
 
     def note_channel(self, channel: str, verdict: ChannelVerdict) -> None:
-        """Remember a channel's verdict (at start, before each post, after a refusal)."""
-        key = f"channel {channel or '-'}"
-        if verdict.safe:
-            self.problems.pop(key, None)
-        else:
-            self.problems[key] = verdict.reason or "unknown"
+        self.ctx.note_channel(channel, verdict)
 
     def note_user(self, user: str, problem: str | None) -> None:
-        key = f"escalation user {user}"
-        if problem is None:
-            self.problems.pop(key, None)
-        else:
-            self.problems[key] = problem
+        self.ctx.note_user(user, problem)
 
     def kick(self) -> None:
         """Ask for a drain soon; called after a commit that added rows."""
@@ -131,18 +127,18 @@ class Deliverer:
 
     @property
     def lease(self) -> timedelta:
-        return timedelta(seconds=self.svc.settings.outbox_lease_seconds)
+        return self.ctx.lease
 
     async def drain(self, limit: int = 100) -> int:
         """Send everything due now; returns how many rows were handled."""
         handled = 0
         while True:
-            async with self.svc.sessions.begin() as session:
+            async with self.ctx.sessions.begin() as session:
                 claimed = list(
                     await rows.claim_due(
                         session,
-                        now=self.svc.clock.now(),
-                        worker=self.svc.worker_id,
+                        now=self.ctx.clock.now(),
+                        worker=self.ctx.worker_id,
                         limit=limit,
                         lease=self.lease,
                     )
@@ -176,12 +172,12 @@ class Deliverer:
         while in_flight:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             try:
-                async with self.svc.sessions.begin() as session:
+                async with self.ctx.sessions.begin() as session:
                     await rows.renew(
                         session,
                         ids=sorted(in_flight),
-                        worker=self.svc.worker_id,
-                        until=self.svc.clock.now() + self.lease,
+                        worker=self.ctx.worker_id,
+                        until=self.ctx.clock.now() + self.lease,
                     )
             except Exception:  # the next beat tries again; the lease is three beats long
                 log.warning("outbox lease renewal failed", exc_info=True)
@@ -209,7 +205,7 @@ class Deliverer:
         try:
             ts = await self.sender.send(row)
         except Deferred as wait:
-            until = wait.until or self.svc.clock.now() + timedelta(seconds=5)
+            until = wait.until or self.ctx.clock.now() + timedelta(seconds=5)
             await self.outcomes.finish(row, OutboxStatus.PENDING, retry_at=until, count=False)
         except ChannelRefused as refused:
             await self.outcomes.hold(row, Verdict(Action.HOLD, refused.reason))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import holds
+from bot.delivery.context import Delivery
 from bot.delivery.errors import Action, Verdict
 from bot.delivery.kinds import ALERT, ALERT_UPDATE, CASE_CONTENT
 from bot.delivery.sending import Sender
@@ -29,8 +30,8 @@ class Outcomes:
     """Records outcomes for one worker; `kick` asks for another drain when an outcome queued
     messages that should go out now."""
 
-    def __init__(self, svc: Any, sender: Sender, kick: Callable[[], None]) -> None:
-        self.svc = svc
+    def __init__(self, ctx: Delivery, sender: Sender, kick: Callable[[], None]) -> None:
+        self.ctx = ctx
         self.sender = sender
         self.kick = kick
 
@@ -51,7 +52,7 @@ class Outcomes:
         elif verdict.action == Action.GONE:
             await self.gone(row, verdict)
         else:
-            now = self.svc.clock.now()
+            now = self.ctx.clock.now()
             wait = min(rows.delay(row.attempts), MAX_RETRY_WAIT)
             if verdict.retry_after is not None:
                 # Slack said when. A 429 was refused unsent: not an attempt, and counting it
@@ -68,13 +69,11 @@ class Outcomes:
     async def hold(self, row: OutboxMessage, verdict: Verdict) -> None:
         """Wait for a fix in Slack, re-checked every KASUHARA_HOLD_RECHECK_SECONDS."""
         if verdict.cause == "channel" and row.kind in CASE_CONTENT:  # after a refusal too
-            self.svc.deliverer.note_channel(
-                row.channel, ChannelVerdict(row.channel, False, verdict.code)
-            )
-        now = self.svc.clock.now()
-        again = now + timedelta(seconds=self.svc.settings.hold_recheck_seconds)
+            self.ctx.note_channel(row.channel, ChannelVerdict(row.channel, False, verdict.code))
+        now = self.ctx.clock.now()
+        again = now + self.ctx.rules.hold_recheck
         first = not (row.last_error or "").startswith(rows.HOLD_PREFIX)
-        async with self.svc.sessions.begin() as session:
+        async with self.ctx.sessions.begin() as session:
             done = await self.record(
                 session,
                 row,
@@ -84,7 +83,7 @@ class Outcomes:
                 count=False,
             )
             if done and first:
-                await holds.on_first_hold(self.svc, session, row, verdict)
+                await holds.on_first_hold(self.ctx, session, row, verdict)
         if done and first:
             self.kick()
 
@@ -101,7 +100,7 @@ class Outcomes:
             row,
             OutboxStatus.PENDING,
             error=f"fix:{verdict.code}",
-            retry_at=self.svc.clock.now(),
+            retry_at=self.ctx.clock.now(),
             count=False,
             payload=safe,
         )
@@ -112,15 +111,15 @@ class Outcomes:
         if row.kind != ALERT_UPDATE or row.case_id is None:
             await self.finish(row, OutboxStatus.FAILED, error=f"gone:{verdict.code}")
             return
-        async with self.svc.sessions.begin() as session:
+        async with self.ctx.sessions.begin() as session:
             if await self.record(
                 session, row, OutboxStatus.CANCELLED, error=f"gone:{verdict.code}"
             ):
-                await holds.repost_deleted_alert(self.svc, session, row)
+                await holds.repost_deleted_alert(self.ctx, session, row)
         self.kick()
 
     async def sent(self, row: OutboxMessage, ts: str | None) -> None:
-        async with self.svc.sessions.begin() as session:
+        async with self.ctx.sessions.begin() as session:
             if row.kind == ALERT and ts is not None and row.case_id is not None:
                 await set_alert_ref(session, case_id=row.case_id, channel=row.channel, ts=ts)
             done = await self.record(session, row, OutboxStatus.SENT, ts=ts)
@@ -129,12 +128,12 @@ class Outcomes:
                 await holds.on_receipt_not_reached(session, row.case_id)
             told = False
             if done and row.kind == ALERT and row.case_id is not None:
-                told = await holds.on_alert_posted(self.svc, session, row)
+                told = await holds.on_alert_posted(self.ctx, session, row)
         if told:
             self.kick()
 
     async def finish(self, row: OutboxMessage, status: OutboxStatus, **values: Any) -> bool:
-        async with self.svc.sessions.begin() as session:
+        async with self.ctx.sessions.begin() as session:
             return await self.record(session, row, status, **values)
 
     async def record(
@@ -153,9 +152,9 @@ class Outcomes:
         return await rows.finish(
             session,
             message_id=row.id,
-            worker=self.svc.worker_id,
+            worker=self.ctx.worker_id,
             status=status,
-            now=self.svc.clock.now(),
+            now=self.ctx.clock.now(),
             result_ts=ts,
             error=error[:200] if error else None,
             retry_at=retry_at,

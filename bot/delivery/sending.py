@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.cases.domain import CaseView
 from bot.cases.view import to_view
 from bot.delivery import holds
+from bot.delivery.context import Delivery
 from bot.delivery.kinds import (
     ALERT,
     ALERT_PART,
@@ -47,9 +48,9 @@ def safe_form(message: Message) -> Message:
 
 
 class Sender:
-    def __init__(self, svc: Any) -> None:
-        self.svc = svc
-        self.gateway: SlackGateway = svc.gateway
+    def __init__(self, ctx: Delivery) -> None:
+        self.ctx = ctx
+        self.gateway: SlackGateway = ctx.gateway
         self._zones: dict[str, ZoneInfo] = {}
         # Receipt rows just sent saying "not reached yet" (the outbox records it on success).
         self.not_reached: set[int] = set()
@@ -68,7 +69,7 @@ class Sender:
         if row.kind == STAFF_DM:
             await self._quiet_hours(row.channel)
         if row.kind in (DM, STAFF_DM):
-            channel = await self.svc.gateway.open_dm(row.channel)
+            channel = await self.ctx.gateway.open_dm(row.channel)
         return await self._post_once(row, channel, safe_form(payload) if safe else payload)
 
     async def _case_content(self, row: OutboxMessage, payload: Message, safe: bool) -> str | None:
@@ -76,7 +77,7 @@ class Sender:
         case = await self._case(row.case_id, strict=row.kind != THREAD)
         if case is None:
             return None
-        renderer = self.svc.renderer
+        renderer = self.ctx.renderer
         if row.kind == ALERT:
             if case.alert_ts:
                 return str(case.alert_ts)
@@ -84,13 +85,13 @@ class Sender:
             alert = renderer.safe_alert(case) if safe else renderer.alert(case)
             meta = case_metadata(case.id, case.case_number, row.id)
             return await self._post_once(row, row.channel, alert, metadata=meta, case_id=case.id)
-        if not case.alert_ts:
+        if not case.alert_ts or not case.alert_channel:
             # Woken when the alert is posted (holds.on_alert_posted); the poll is a fallback.
-            raise Deferred(self.svc.clock.now() + AFTER_ALERT_POLL)
+            raise Deferred(self.ctx.clock.now() + AFTER_ALERT_POLL)
         if row.kind == ALERT_UPDATE:
             # An edit without blocks would leave the refused ones showing: [] removes them.
             alert = {**renderer.safe_alert(case), "blocks": []} if safe else renderer.alert(case)
-            await self.svc.gateway.update(case.alert_channel, case.alert_ts, alert)
+            await self.ctx.gateway.update(case.alert_channel, case.alert_ts, alert)
             return str(case.alert_ts)
         if row.kind == ALERT_PART:
             parts = renderer.description_parts(case)
@@ -109,9 +110,9 @@ class Sender:
         case = await self._case(row.case_id)
         if case is None:
             return None
-        reached = await holds.receipt_form(self.svc, case)
-        message = self.svc.renderer.receipt(case, reached=reached)
-        channel = await self.svc.gateway.open_dm(row.channel)
+        reached = await holds.receipt_form(self.ctx, case)
+        message = self.ctx.renderer.receipt(case, reached=reached)
+        channel = await self.ctx.gateway.open_dm(row.channel)
         ts = await self._post_once(row, channel, safe_form(message) if safe else message)
         if not reached and row.id is not None:
             self.not_reached.add(row.id)
@@ -130,7 +131,7 @@ class Sender:
         message carries its outbox id in metadata, and a retry looks for it first."""
         assert row.id is not None
         if row.attempts > 1:
-            found = await self.svc.gateway.find_sent(
+            found = await self.ctx.gateway.find_sent(
                 channel, row.id, thread_ts=thread_ts, case_id=case_id
             )
             if found:
@@ -142,27 +143,27 @@ class Sender:
     async def _guard(self, channel: str) -> None:
         """Report content goes only to a private, internal channel: asked of Slack before
         every post, so a channel made public or shared a minute ago gets nothing more."""
-        verdict = await self.svc.gateway.verdict(channel)
-        self.svc.deliverer.note_channel(channel, verdict)
+        verdict = await self.ctx.gateway.verdict(channel)
+        self.ctx.note_channel(channel, verdict)
         if not verdict.safe:
             raise ChannelRefused(verdict.reason or "unknown")
 
     async def _quiet_hours(self, user: str) -> None:
         zone = self._zones.get(user)
         if zone is None:
-            name = await self.svc.gateway.user_tz(user)
-            zone = self._zones[user] = _zone(name, self.svc.clock.zone)
-        now = self.svc.clock.now()
-        morning = self.svc.clock.outside_quiet_hours(now, zone)
+            name = await self.ctx.gateway.user_tz(user)
+            zone = self._zones[user] = _zone(name, self.ctx.clock.zone)
+        now = self.ctx.clock.now()
+        morning = self.ctx.clock.outside_quiet_hours(now, zone)
         if morning > now:
             raise Deferred(morning)
 
     async def _case(self, case_id: int | None, strict: bool = True) -> CaseView | None:
-        async with self.svc.sessions.begin() as session:
+        async with self.ctx.sessions.begin() as session:
             report = await get_report(session, case_id=case_id or 0)
             if report is None:
                 return None
             try:
-                return to_view(self.svc, report, tolerant=not strict)
+                return to_view(self.ctx.cipher, report, tolerant=not strict)
             except DataKeyError as exc:
                 raise Unreadable(str(exc)) from exc

@@ -1,0 +1,55 @@
+"""What delivery needs, built once by the composition root: no services bundle, no cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.delivery.render import Renderer
+from bot.delivery.slack_io import ChannelVerdict, SlackGateway
+from bot.messages import Catalog
+from bot.privacy.crypto import Cipher
+from storage.db import Sessions
+
+
+@dataclass(frozen=True)
+class HoldRules:
+    """The settings a held message needs (bot/config.py): where alerts go, whom to tell,
+    how often to try again and how long a receipt waits for its alert."""
+
+    supervisor_channel: str
+    escalation_users: tuple[str, ...]
+    hold_recheck: timedelta
+    receipt_wait: timedelta
+
+
+@dataclass
+class Delivery:
+    sessions: Sessions
+    clock: Clock
+    gateway: SlackGateway
+    renderer: Renderer
+    cipher: Cipher
+    catalog: Catalog
+    worker_id: str
+    lease: timedelta
+    rules: HoldRules
+    # What Slack said last about our channels and escalation contacts: /healthz shows it.
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def note_channel(self, channel: str, verdict: ChannelVerdict) -> None:
+        """Remember a channel's verdict (at start, before each post, after a refusal)."""
+        key = f"channel {channel or '-'}"
+        if verdict.safe:
+            self.problems.pop(key, None)
+        else:
+            self.problems[key] = verdict.reason or "unknown"
+
+    def note_user(self, user: str, problem: str | None) -> None:
+        """Remember whether an escalation contact can receive DMs (checked at start)."""
+        key = f"escalation user {user}"
+        if problem is None:
+            self.problems.pop(key, None)
+        else:
+            self.problems[key] = problem
