@@ -128,7 +128,19 @@ async def test_concurrent_submissions_get_distinct_numbers(harness: Harness) -> 
             for i, v in enumerate(views)
         )
     )
-    assert [(r.status, r.body) for r in results if r.status != 200 or r.body] == []
+    # Every answer in time (Slack's 3 s): the modal closes, or, when the burst queued a save
+    # past the ack budget, our own "press 送信 again" (issue 10: never Slack's timeout).
+    assert [r.status for r in results if r.status != 200 or r.late] == []
+    again = [(i, v) for i, (v, r) in enumerate(zip(views, results, strict=True)) if r.body]
+    for r in results:
+        if r.body:
+            assert "もう一度「送信する」" in r.json["errors"]["report.description"]
+    await harness.settle()
+    for i, v in again:  # pressed again: the same case, never a second one
+        resp = await harness.driver.view_submission(
+            user_id=STAFF[0], view_id=v, values=report_state(f"同時送信 {i}")
+        )
+        assert resp.status == 200 and not resp.body
     await harness.settle()
     numbers = {r.case_number for r in await reports(harness)}
     assert len(numbers) == 50
