@@ -36,7 +36,10 @@ class Outcomes:
         self.kick = kick
 
     async def failed(self, row: OutboxMessage, verdict: Verdict) -> datetime | None:
-        log.warning(
+        # A 429 is Slack pacing us, routine under load: not an operator's warning.
+        level = logging.INFO if verdict.status == 429 else logging.WARNING
+        log.log(
+            level,
             "send failed id=%s kind=%s action=%s error=%s status=%s attempt=%d",
             row.id,
             row.kind,
