@@ -184,6 +184,8 @@ class Load:
             urgent=number % 10 == 0,
         )
         view = dict(self.template)
+        # Each report from a modal of its own, as in Slack: the app files one case per view.
+        view["id"] = f"VBENCH{number:06d}"
         view["state"] = {"values": submission_state(self.template, values)}
         payload = slack_payloads.common(self.state, "view_submission", user)
         payload |= {
