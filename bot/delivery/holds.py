@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,7 +23,7 @@ from bot.delivery.slack_io import dumps
 from bot.messages import Catalog
 from storage import outbox as rows
 from storage.db import Sessions
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus, Report
 from storage.reports import clear_alert_ref, get_report
 
 log = logging.getLogger("kasuhara.delivery")
@@ -102,7 +101,7 @@ async def on_first_hold(
 
 
 async def _escalate_in_thread(
-    ctx: Delivery, session: AsyncSession, row: OutboxMessage, report: Any, verdict: Verdict
+    ctx: Delivery, session: AsyncSession, row: OutboxMessage, report: Report, verdict: Verdict
 ) -> None:
     """An escalation contact cannot receive DMs (deactivated, or no such id): what was meant
     for them goes to the alert's thread, so the escalation reaches somebody."""
@@ -118,7 +117,7 @@ async def _escalate_in_thread(
     await _enqueue(session, ctx, THREAD, channel, report.id, f"{text}\n{meant}"[:3000])
 
 
-def _note(report: Any, who: str) -> None:
+def _note(report: Report, who: str) -> None:
     if who not in report.alert_delay_notice:
         report.alert_delay_notice += who
 
