@@ -41,6 +41,7 @@ class Concept:
     related: tuple[str, ...]
     phrases: tuple[str, ...]
     hints: tuple[str, ...]
+    covers: tuple[str, ...] = ()  # concepts this one includes (土下座 is a demand to apologise)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def load_concepts(path: Path = CONCEPTS_PATH) -> ConceptSet:
         raise PolicyFormatError(f"{path}: not a concept file ({exc})") from None
     known = {c.id for c in concepts}
     for concept in concepts:
-        unknown = set(concept.related) - known
+        unknown = (set(concept.related) | set(concept.covers)) - known
         if unknown:
             raise PolicyFormatError(f"{path}: {concept.id}: unknown related {sorted(unknown)}")
     return ConceptSet(version, concepts)
@@ -98,6 +99,7 @@ def _concept(entry: dict[str, object]) -> Concept:
         related=_strings(entry.get("related")),
         phrases=_strings(entry.get("phrases")),
         hints=_strings(entry.get("hints")),
+        covers=_strings(entry.get("covers")),
     )
 
 

@@ -28,6 +28,9 @@ from bot.policy.vocabulary import (
 DeclineReason = Literal["out_of_scope", "internal_harassment"]
 MAX_MATCHES = 3
 _RELATED_DECAY = 0.8
+# A concept covered by another found concept (「土下座して謝れ」: the apology is the kneeling)
+# keeps this share of its score, when the policy has a passage for the covering one.
+_COVERED_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,9 @@ class PolicyMatcher:
 
     def _through_concepts(self, scores: dict[str, float]) -> dict[str, float]:
         """Add each matched concept's score to the passages linked to it."""
-        found = {k[len(CONCEPT) :]: v for k, v in scores.items() if k.startswith(CONCEPT)}
+        found = self._uncovered(
+            {k[len(CONCEPT) :]: v for k, v in scores.items() if k.startswith(CONCEPT)}
+        )
         lent: dict[str, float] = {}
         for cid, value in found.items():
             if cid in self._by_concept:
@@ -190,6 +195,18 @@ class PolicyMatcher:
             value = max(found.get(cid, 0.0), lent.get(cid, 0.0))
             for pid, strength in self._by_concept.get(cid, ()):
                 result[pid] = result.get(pid, 0.0) + value * strength
+        return result
+
+    def _uncovered(self, found: dict[str, float]) -> dict[str, float]:
+        """Weaken concepts covered by another found concept that this policy has a passage for
+        (concepts.json `covers`), so the specific behaviour is quoted first."""
+        result = dict(found)
+        for cid in found:
+            if cid not in self._by_concept:
+                continue
+            for covered in self.concepts.get(cid).covers:
+                if covered in result:
+                    result[covered] = found[covered] * _COVERED_SHARE
         return result
 
     def _combine(self, hits: list[Hit]) -> dict[str, float]:
