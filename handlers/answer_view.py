@@ -8,23 +8,24 @@ from bot.messages import Catalog
 from bot.policy.document import Passage, PolicyDocument
 from bot.policy.matcher import Answer
 from handlers.slack_limits import SECTION_TEXT_MAX
-from handlers.text import clip, quote, section
+from handlers.text import clip, escape, quote, section
 
 Message = dict[str, Any]
 
 
 def _title(p: Passage, cat: Catalog) -> str:
-    return cat.t("answer.quote_title", title=p.section_title)
+    return cat.t("answer.quote_title", title=escape(p.section_title))
 
 
 def _quoted(p: Passage, cat: Catalog) -> str:
     # A list item is quoted under the sentence that introduces the list (FORMAT.md `lead`).
-    lead = f"{quote(p.lead)}\n" if p.lead else ""
-    return clip(f"*{_title(p, cat)}*\n{lead}{quote(p.text)}", SECTION_TEXT_MAX)
+    # Policy text is verbatim but is sent as mrkdwn: & < > are escaped (「<該当例>」 stays text).
+    lead = f"{quote(escape(p.lead))}\n" if p.lead else ""
+    return clip(f"*{_title(p, cat)}*\n{lead}{quote(escape(p.text))}", SECTION_TEXT_MAX)
 
 
 def _sections(doc: PolicyDocument) -> str:
-    return "\n".join(f"• {s.title}" for s in doc.sections)
+    return "\n".join(f"• {escape(s.title)}" for s in doc.sections)
 
 
 def build_declined(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str) -> Message:
@@ -50,7 +51,9 @@ def build_answer(answer: Answer, doc: PolicyDocument, cat: Catalog, desk: str = 
     blocks.append(section(cat.t("answer.next_step")))
     titles = "、".join(_title(m.passage, cat) for m in answer.matches[:3])
     return {
-        "text": clip(f"{cat.t('answer.fallback', titles=titles)}\n{best.text}", SECTION_TEXT_MAX),
+        "text": clip(
+            f"{cat.t('answer.fallback', titles=titles)}\n{escape(best.text)}", SECTION_TEXT_MAX
+        ),
         "blocks": blocks,
     }
 
