@@ -126,7 +126,7 @@ def link_passages(
 ) -> dict[str, tuple[Link, ...]]:
     """Passage id → its concept links, strongest first (see the module docstring)."""
     has_behaviours = any(p.behaviour is not None for p in doc.passages)
-    keys = {c.id: [(cue, _key(cue, readings)) for cue in c.link] for c in concepts.concepts}
+    keys = {c.id: [(cue, cue_key(cue, readings)) for cue in c.link] for c in concepts.concepts}
     raw: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
     for passage in doc.passages:
         if passage.concepts is not None:
@@ -162,11 +162,11 @@ def _auto(
     context = render(f"{passage.section_heading} {passage.lead or ''}", readings)
     found: dict[str, tuple[float, tuple[str, ...]]] = {}
     for concept in concepts.concepts:
-        cues = [c for c in concept.link if _key(c, readings) in text]
+        cues = [c for c in concept.link if cue_key(c, readings) in text]
         # A list item's heading (「対象となる行為」) is about the list, not about each item.
         behaviour_item = passage.behaviour is not None
         in_context = (
-            [] if behaviour_item else [c for c in concept.link if _key(c, readings) in context]
+            [] if behaviour_item else [c for c in concept.link if cue_key(c, readings) in context]
         )
         if not cues and not in_context:
             continue
@@ -182,8 +182,9 @@ def _auto(
     return {cid: (score / spread, why) for cid, (score, why) in found.items()}
 
 
-def _key(cue: str, readings: Readings) -> str:
-    """The rendered cue; "\x00" (never found) when folding leaves less than two characters."""
+def cue_key(cue: str, readings: Readings) -> str:
+    """The rendered cue, as it is looked up in rendered text (normalize.render); "\x00" (never
+    found) when folding leaves less than two characters."""
     rendered = render(cue, readings).strip()
     if len(rendered) < 2:
         return "\x00"

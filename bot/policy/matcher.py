@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.policy.analyzers import make_analyzer
-from bot.policy.concepts import ConceptSet, Link, link_passages, load_concepts
+from bot.policy.concepts import ConceptSet, Link, cue_key, link_passages, load_concepts
 from bot.policy.document import Passage, PolicyDocument
 from bot.policy.lexicon import Hit, Lexicon
-from bot.policy.normalize import Readings
+from bot.policy.normalize import Readings, render
 from bot.policy.vocabulary import (
     COLLEAGUE,
     CONCEPT,
@@ -31,6 +31,9 @@ _RELATED_DECAY = 0.8
 # A concept covered by another found concept (「土下座して謝れ」: the apology is the kneeling)
 # keeps this share of its score, when the policy has a passage for the covering one.
 _COVERED_SHARE = 0.3
+# A question that names the very word linking a passage to a concept (「暴言」 in ①「…威圧的な言動・
+# 暴言」) points at that passage more than at others linked to the concept by other words.
+_LINK_WORD_EVIDENCE = 1.25
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,21 @@ class PolicyMatcher:
         self._order = {p.id: i for i, p in enumerate(doc.passages)}
         self.links: dict[str, tuple[Link, ...]] = link_passages(doc, self.concepts, readings)
         self._by_concept: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        self._link_keys: dict[tuple[str, str], tuple[str, ...]] = {}
         for pid, links in self.links.items():
             for link in links:
                 self._by_concept[link.concept].append((pid, link.strength))
+                self._link_keys[pid, link.concept] = self._link_words(pid, link, readings)
         self._fallback_id = doc.fallback_passage or self._strongest("definition")
+
+    def _link_words(self, pid: str, link: Link, readings: Readings) -> tuple[str, ...]:
+        """Rendered words that tie the passage to the concept: the cues found, or for a link set
+        in the file, the concept's cues that occur in the passage text."""
+        if link.why != ("file",):
+            return tuple(cue_key(cue, readings) for cue in link.why)
+        text = render(self.doc.passage(pid).text, readings)
+        keys = (cue_key(cue, readings) for cue in self.concepts.get(link.concept).link)
+        return tuple(key for key in keys if key in text)
 
     def _strongest(self, concept: str) -> str | None:
         linked = sorted(self._by_concept.get(concept, []), key=lambda pair: -pair[1])
@@ -174,10 +188,11 @@ class PolicyMatcher:
     def scores(self, text: str) -> dict[str, float]:
         """Score per passage id, per concept ("@sexual") and per cue class ("#out_of_scope")."""
         self._ensure_built()
-        scores = self._combine(self._lexicon.hits(self._analyzer.forms(text)))
-        return self._through_concepts(scores)
+        forms = self._analyzer.forms(text)
+        scores = self._combine(self._lexicon.hits(forms))
+        return self._through_concepts(scores, forms[0])
 
-    def _through_concepts(self, scores: dict[str, float]) -> dict[str, float]:
+    def _through_concepts(self, scores: dict[str, float], rendered: str) -> dict[str, float]:
         """Add each matched concept's score to the passages linked to it."""
         found = self._uncovered(
             {k[len(CONCEPT) :]: v for k, v in scores.items() if k.startswith(CONCEPT)}
@@ -193,7 +208,12 @@ class PolicyMatcher:
         result = dict(scores)
         for cid in found.keys() | lent.keys():
             value = max(found.get(cid, 0.0), lent.get(cid, 0.0))
-            for pid, strength in self._by_concept.get(cid, ()):
+            linked = self._by_concept.get(cid, [])
+            for pid, strength in linked:
+                # Evidence only chooses among the passages of one concept.
+                keys = self._link_keys.get((pid, cid), ()) if len(linked) > 1 else ()
+                if any(key in rendered for key in keys):
+                    strength *= _LINK_WORD_EVIDENCE
                 result[pid] = result.get(pid, 0.0) + value * strength
         return result
 
