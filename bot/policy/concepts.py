@@ -42,6 +42,7 @@ class Concept:
     phrases: tuple[str, ...]
     hints: tuple[str, ...]
     covers: tuple[str, ...] = ()  # concepts this one includes (土下座 is a demand to apologise)
+    manner: bool = False  # says how often or how long (しつこく, 延々と), not what was done
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def _concept(entry: dict[str, object]) -> Concept:
         phrases=_strings(entry.get("phrases")),
         hints=_strings(entry.get("hints")),
         covers=_strings(entry.get("covers")),
+        manner=entry.get("manner") is True,
     )
 
 

@@ -31,6 +31,9 @@ _RELATED_DECAY = 0.8
 # A concept covered by another found concept (「土下座して謝れ」: the apology is the kneeling)
 # keeps this share of its score, when the policy has a passage for the covering one.
 _COVERED_SHARE = 0.3
+# A manner concept (しつこく, 延々と) found with another behaviour keeps this share: 「しつこく
+#家族構成を聞かれた」 is first about privacy, then about persistence.
+_MANNER_SHARE = 0.7
 # A question that names the very word linking a passage to a concept (「暴言」 in ①「…威圧的な言動・
 # 暴言」) points at that passage more than at others linked to the concept by other words.
 _LINK_WORD_EVIDENCE = 1.25
@@ -219,7 +222,8 @@ class PolicyMatcher:
 
     def _uncovered(self, found: dict[str, float]) -> dict[str, float]:
         """Weaken concepts covered by another found concept that this policy has a passage for
-        (concepts.json `covers`), so the specific behaviour is quoted first."""
+        (concepts.json `covers`), and manner concepts found with another behaviour (`manner`),
+        so the specific behaviour is quoted first."""
         result = dict(found)
         for cid in found:
             if cid not in self._by_concept:
@@ -227,6 +231,14 @@ class PolicyMatcher:
             for covered in self.concepts.get(cid).covers:
                 if covered in result:
                     result[covered] = found[covered] * _COVERED_SHARE
+        behaviours = {c for c in found if self.concepts.get(c).kind == "behaviour"}
+        for cid in behaviours:
+            if not self.concepts.get(cid).manner:
+                continue
+            # It yields to an act found at least as strongly; 「何度も繰り返し要求」 stays first.
+            others = [found[o] for o in behaviours if not self.concepts.get(o).manner]
+            if others and max(others) >= found[cid]:
+                result[cid] = result[cid] * _MANNER_SHARE
         return result
 
     def _combine(self, hits: list[Hit]) -> dict[str, float]:
