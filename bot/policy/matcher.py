@@ -32,7 +32,7 @@ _RELATED_DECAY = 0.8
 # keeps this share of its score, when the policy has a passage for the covering one.
 _COVERED_SHARE = 0.3
 # A manner concept (しつこく, 延々と) found with another behaviour keeps this share: 「しつこく
-#家族構成を聞かれた」 is first about privacy, then about persistence.
+# 家族構成を聞かれた」 is first about privacy, then about persistence.
 _MANNER_SHARE = 0.7
 # A question that names the very word linking a passage to a concept (「暴言」 in ①「…威圧的な言動・
 # 暴言」) points at that passage more than at others linked to the concept by other words.
