@@ -6,7 +6,8 @@ tuned on, converted with their text only (`*.source.txt` gives the address). Thr
 little under the levels reached, so a regression fails while the honest misses stay.
 
 First run = the batch's very first score, before anything was changed because of it; "after"
-names the round of fixes it was written after (r1–r3, see the commits).
+names the round of fixes it was written after (r1–r4, see the commits; r5 moved two
+everyday words, 車椅子 and drill, to hints after rarecrew batch3).
 Top-1 ja / top-1 en / right passage among those quoted / out-of-scope declined:
 
 | set | after | first run | now |
@@ -18,7 +19,8 @@ Top-1 ja / top-1 en / right passage among those quoted / out-of-scope declined:
 | bundled3 (20 ja, 8 en, 8 OOS, 6 rep.) | r2 | 80.0 / 87.5 / 82.1 / 100 | 100 / 100 / 100 / 100 |
 | rarecrew b1 (20 ja, 6 en, 6 OOS) | r2 | 85.0 / 83.3 / 88.5 / 100 | 95.0 / 100 / 96.2 / 100 |
 | bundled4 (20 ja, 8 en, 6 OOS) | r3 | 95.0 / 87.5 / 92.9 / 100 | (not tuned on) |
-| rarecrew batch2 (15 ja, 5 en, 5 OOS) | r3 | 66.7 / 80.0 / 80.0 / 100 | (not tuned on) |
+| rarecrew batch2 (15 ja, 5 en, 5 OOS) | r3 | 66.7 / 80.0 / 80.0 / 100 | 93.3 / 100 / 95.0 / 100 |
+| rarecrew batch3 (12 ja, 4 en, 4 OOS) | r4 | 91.7 / 100 / 93.8 / 50.0 | 91.7 / 100 / 93.8 / 100 |
 
 Report suggestions (bundled1, bundled3): main behaviour suggested 100 %, one right 100 %.
 """
@@ -44,7 +46,8 @@ CASES = [
     ("sony-support.batch1.jsonl", "sony-support.json", 0.90, 0.85, 0.90, 0.85),
     ("sony-support.batch2.jsonl", "sony-support.json", 0.80, None, 0.90, None),
     ("rarecrew-care.batch1.jsonl", "rarecrew-care.json", 0.85, 0.80, 0.90, 0.85),
-    ("rarecrew-care.batch2.jsonl", "rarecrew-care.json", 0.60, 0.60, 0.75, 0.85),
+    ("rarecrew-care.batch2.jsonl", "rarecrew-care.json", 0.85, 0.80, 0.90, 0.85),
+    ("rarecrew-care.batch3.jsonl", "rarecrew-care.json", 0.85, 0.75, 0.90, 0.75),
 ]
 
 
