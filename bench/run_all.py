@@ -46,6 +46,7 @@ class Bench:
 BENCHES = (
     Bench("bench_ack.py"),
     Bench("bench_followups.py"),
+    Bench("bench_home.py"),
     Bench("bench_matcher.py", ours=False, quick=()),
     Bench("bench_digest.py", ("--sizes", "100000"), ("--sizes", "20000", "--repeat", "1"), False),
 )
@@ -59,7 +60,7 @@ class Outcome:
     figures: str
 
 
-def summary_of(name: str, figures: dict[str, Any]) -> str:
+def summary_of(name: str, figures: Any) -> str:
     if name.startswith("bench_ack"):
         parts = [
             f"{kind.split()[0]} p99 {figures[kind]['p99_ms']:.0f} ms"
@@ -73,6 +74,11 @@ def summary_of(name: str, figures: dict[str, Any]) -> str:
             f"{figures['delivered']:,}/{figures['due']:,} sent once in "
             f"{figures['drain_s']:.1f} s ({figures['per_s']:.0f} msgs/s), "
             f"{figures['ratelimited']} 429s"
+        )
+    if name.startswith("bench_home"):
+        return ", ".join(
+            f"Home with {r['open']:,} open: p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
+            for r in figures
         )
     return ""
 

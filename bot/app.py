@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
@@ -16,6 +17,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 import handlers
+from bot.cases.home import home_view
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.context import Delivery, HoldRules
@@ -50,7 +52,14 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
     cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
     sessions = make_sessions(make_engine(settings.database_url))
-    renderer = SlackRenderer(cat, policy, clock, settings.support_contacts, settings.direct_contact)
+    renderer = SlackRenderer(
+        cat,
+        policy,
+        clock,
+        settings.support_contacts,
+        settings.direct_contact,
+        settings.stale_business_days,
+    )
     worker_id = worker_name()
     delivery = Delivery(
         sessions=sessions,
@@ -68,7 +77,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
             receipt_wait=timedelta(seconds=settings.receipt_wait_seconds),
         ),
     )
-    return Services(
+    svc = Services(
         settings=settings,
         sessions=sessions,
         cipher=cipher,
@@ -81,6 +90,8 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
         worker_id=worker_id,
         deliverer=Deliverer(delivery),
     )
+    delivery.home = functools.partial(home_view, svc)
+    return svc
 
 
 def create_app(svc: Services) -> AsyncApp:

@@ -15,6 +15,7 @@ from bot.cases.domain import OUTCOME_MAX
 from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
 from bot.services import Services
 from handlers.envelope import as_dict
+from handlers.home import after_case_click, from_home
 from handlers.ids import Action, Block, Callback, case_action_id, row_id
 from handlers.routes import Routes
 from handlers.slack_limits import MODAL_TITLE_MAX, PLACEHOLDER_MAX
@@ -34,8 +35,13 @@ async def _notify(svc: Services, respond: AsyncRespond, result: ActionResult) ->
 
 
 async def handle_case_button(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
 ) -> None:
+    """A supervisor's button, on an alert or in a Home (the same rules and audit either way)."""
     await ack()
     svc: Services = context["svc"]
     action_id = str(body["actions"][0]["action_id"])
@@ -44,7 +50,10 @@ async def handle_case_button(
     if case_id is None:
         return
     result = await perform(svc, case_id=case_id, actor=body["user"]["id"], action=action)
-    await _notify(svc, respond, result)
+    if from_home(body):
+        await after_case_click(svc, client, body, result)
+    else:
+        await _notify(svc, respond, result)
 
 
 def build_resolve_modal(svc: Services, case_id: int, case_number: str) -> dict[str, Any]:

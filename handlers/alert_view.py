@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.cases.domain import CaseView
 from bot.messages import Catalog
@@ -33,7 +33,19 @@ from handlers.text import (
 Fmt = Callable[[datetime], str]  # the clock's local formatting
 
 
-def behaviour_text(case: CaseView, cat: Catalog, labels: dict[int, str]) -> str:
+class Classified(Protocol):
+    """Anything that carries a case's behaviours: a CaseView, or a line of the queue."""
+
+    @property
+    def behaviours(self) -> tuple[int, ...]: ...
+
+    @property
+    def suggested_behaviours(self) -> tuple[int, ...]: ...
+
+
+def behaviour_text(case: Classified, cat: Catalog, labels: dict[int, str]) -> str:
+    """The chosen behaviours by name, else the suggested ones marked as estimated."""
+
     def names(numbers: tuple[int, ...]) -> list[str]:
         return [labels.get(n, str(n)) for n in numbers]
 

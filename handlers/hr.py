@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.lifecycle import refuse
@@ -17,9 +18,12 @@ from handlers.digest_view import build_digest_message
 from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
+# Where the answer goes: Bolt's `respond` (ephemeral, for the command) or a DM (from the Home);
+# called with `response_type` and the message's `text` / `blocks`.
+Reply = Callable[..., Awaitable[Any]]
 
 
-async def handle_hr_word(svc: Services, word: str, user: str, respond: AsyncRespond) -> None:
+async def handle_hr_word(svc: Services, word: str, user: str, respond: Reply) -> None:
     if not await svc.is_member(svc.settings.hr_channel, user):
         await refuse(svc, case_id=None, actor=user, action=f"hr.{word}")
         await respond(response_type="ephemeral", text=svc.catalog.t("command.hr_only"))
@@ -30,7 +34,7 @@ async def handle_hr_word(svc: Services, word: str, user: str, respond: AsyncResp
         await _send_export(svc, user, respond)
 
 
-async def _show_digest(svc: Services, user: str, respond: AsyncRespond) -> None:
+async def _show_digest(svc: Services, user: str, respond: Reply) -> None:
     """This week so far, to the asker only; the chart stays with the weekly post."""
     span = week_containing(svc.clock.now(), svc.clock.zone)
     figures = await week_figures(svc, span)
@@ -39,7 +43,7 @@ async def _show_digest(svc: Services, user: str, respond: AsyncRespond) -> None:
     await respond(response_type="ephemeral", **message)
 
 
-async def _send_export(svc: Services, user: str, respond: AsyncRespond) -> None:
+async def _send_export(svc: Services, user: str, respond: Reply) -> None:
     """This week's cases as CSV, by DM to the HR member who asked (audited as hr.export)."""
     export = await export_week(svc, actor=user)
     try:

@@ -12,6 +12,7 @@ class Callback(StrEnum):
     RESOLVE = "case.resolve.submit"
     SHORTCUT_REPORT = "report.shortcut"
     SHORTCUT_MESSAGE = "report.message_shortcut"
+    HOME_ASK = "home.ask.submit"
 
 
 class Block(StrEnum):
@@ -25,6 +26,7 @@ class Block(StrEnum):
     OUTCOME = "case.outcome"
     ALERT_ACTIONS = "case.actions"
     CHECKIN_ACTIONS = "checkin.actions"
+    QUESTION = "home.question"
 
 
 class Action(StrEnum):
@@ -39,6 +41,13 @@ class Action(StrEnum):
     CHECKIN_OK = "checkin.ok"
     CHECKIN_HELP = "checkin.help"
     HOME_REPORT = "home.report"
+    HOME_ASK = "home.ask"
+    HOME_MORE = "home.more"
+    HOME_PREVIOUS = "home.previous"
+    HOME_FIRST = "home.first"
+    HOME_DIGEST = "home.digest"
+    HOME_EXPORT = "home.export"
+    QUESTION = "question"
 
 
 def case_action_id(action: str) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.cases.domain import CaseView
+from bot.cases.home_types import HomeData
 from bot.clock import Clock
 from bot.digest.figures import DigestFigures, behaviour_labels
 from bot.messages import Catalog
@@ -17,6 +18,7 @@ from handlers.alert_view import (
     format_time,
 )
 from handlers.digest_view import build_digest_message
+from handlers.home_view import build_home
 from handlers.ids import Action, Block
 from handlers.slack_limits import SECTION_TEXT_MAX
 from handlers.text import button, clip, quote, section
@@ -32,8 +34,10 @@ class SlackRenderer:
         clock: Clock,
         support: str,
         direct_contact: str = "",
+        stale_days: int = 3,
     ) -> None:
         self.cat = cat
+        self.stale_days = stale_days
         self.policy = policy
         self.clock = clock
         self.support = support or cat.t("dm.support_default")
@@ -88,3 +92,7 @@ class SlackRenderer:
 
     def digest(self, figures: DigestFigures) -> Message:
         return build_digest_message(figures, self.cat, behaviour_labels(self.policy))
+
+    def home(self, data: HomeData) -> Message:
+        labels = behaviour_labels(self.policy)
+        return build_home(data, self.cat, labels, self.clock.zone, self.stale_days)

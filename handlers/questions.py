@@ -16,7 +16,8 @@ log = logging.getLogger("kasuhara.handlers")
 MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
 
-def _message_for(svc: Services, text: str) -> dict[str, Any]:
+def answer_message(svc: Services, text: str) -> dict[str, Any]:
+    """The policy's answer to a question (mentions removed), as a message to post."""
     question = " ".join(MENTION.sub(" ", text).split())
     if not question:
         return build_empty_question(svc.catalog)
@@ -26,7 +27,7 @@ def _message_for(svc: Services, text: str) -> dict[str, Any]:
 
 
 async def answer_direct_message(svc: Services, event: dict[str, Any]) -> None:
-    await svc.gateway.post(event["channel"], _message_for(svc, str(event.get("text") or "")))
+    await svc.gateway.post(event["channel"], answer_message(svc, str(event.get("text") or "")))
 
 
 async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -34,7 +35,7 @@ async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -
         return
     svc: Services = context["svc"]
     thread = str(event.get("thread_ts") or event["ts"])
-    message = _message_for(svc, str(event.get("text") or ""))
+    message = answer_message(svc, str(event.get("text") or ""))
     await svc.gateway.post(event["channel"], message, thread_ts=thread)
 
 

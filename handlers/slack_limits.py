@@ -20,3 +20,4 @@ CONFIRM_TITLE_MAX = 100  # a confirmation dialog's title
 CONFIRM_TEXT_MAX = 300  # a confirmation dialog's text
 CONFIRM_BUTTON_MAX = 30  # a confirmation dialog's confirm and deny labels
 MESSAGE_BLOCKS_MAX = 50  # blocks in one message
+VIEW_BLOCKS_MAX = 100  # blocks in a modal or a Home tab

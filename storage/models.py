@@ -160,3 +160,14 @@ class DigestRun(SQLModel, table=True):
     claimed_at: datetime = Field(sa_column=_utc_column(nullable=False))
     claimed_by: str = Field(max_length=64)
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class HomeVisit(SQLModel, table=True):
+    """When a person last opened the app's Home, so case changes refresh only recent Homes,
+    and which page of the supervisors' queue they are reading."""
+
+    __tablename__ = "home_visit"
+    user_id: str = Field(primary_key=True, max_length=32)
+    opened_at: datetime = Field(sa_column=_utc_column(nullable=False, index=True))
+    supervisor: bool = False
+    page: int = 0

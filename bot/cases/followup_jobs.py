@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cases import followups as fu
+from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
 from bot.clock import as_utc
 from bot.delivery.outbox import DM, STAFF_DM, THREAD, enqueue_message
@@ -68,6 +69,7 @@ async def _dispatch(
         text = svc.catalog.t("thread.stale", user=report.owner_id, case_number=report.case_number)
         await _thread(svc, session, report, text, now)
         fu.plan_stale(session, report.id, now, svc.settings, svc.clock)
+        await refresh_homes(session, now)  # the case moves to the queue's stale group
 
 
 async def _thread(

@@ -40,8 +40,14 @@ def plan_new_case(session: AsyncSession, report: Report, settings: Settings, clo
         add_followup(session, case_id=report.id, kind=kind, due_at=due)
 
 
+def stale_due(since: datetime, settings: Settings, clock: Clock) -> datetime:
+    """When a case left alone since `since` counts as stale: KASUHARA_STALE_BUSINESS_DAYS
+    business days later (weekends and holidays do not count; see Clock.add_business_days)."""
+    return clock.add_business_days(since, settings.stale_business_days)
+
+
 def plan_stale(
     session: AsyncSession, case_id: int, since: datetime, settings: Settings, clock: Clock
 ) -> None:
-    due = clock.add_business_days(since, settings.stale_business_days)
+    due = stale_due(since, settings, clock)
     add_followup(session, case_id=case_id, kind=STALE, due_at=due)

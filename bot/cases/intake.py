@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.cases import followups
 from bot.cases.domain import CaseView, ReportInput, join_numbers
+from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT, ALERT_PART, RECEIPT, enqueue_message
 from bot.services import Services
@@ -110,6 +111,7 @@ async def _save(svc: Services, data: ReportInput, view_id: str | None) -> tuple[
             session, now=now, kind=RECEIPT, channel=data.reporter_id, case_id=view.id
         )
         followups.plan_new_case(session, report, svc.settings, svc.clock)
+        await refresh_homes(session, now, reporter=data.reporter_id)
     log.info(
         "report saved case=%s urgent=%s length=%d",
         view.case_number,

@@ -19,6 +19,7 @@ from bot.cases.actions import (
     action_named,
 )
 from bot.cases.domain import CaseView
+from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT_UPDATE, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
@@ -156,6 +157,8 @@ async def _after_change(
         await cancel_followups(session, case_id=case_id, kinds=followups.UNACKED_KINDS)
     if action.tells_reporter:
         await _tell_reporter(svc, session, case_id, action, click)
+    report = await get_report(session, case_id=case_id)
+    await refresh_homes(session, now, reporter=report.reporter_id if report else None)
     if action.plans_stale_check:
         followups.plan_stale(session, case_id, now, svc.settings, svc.clock)
     if action.ends_case:

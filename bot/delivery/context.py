@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.delivery.render import Renderer
+from bot.delivery.render import Message, Renderer
 from bot.delivery.slack_io import ChannelVerdict, SlackGateway
 from bot.messages import Catalog
 from bot.privacy.crypto import Cipher
@@ -37,6 +38,9 @@ class Delivery:
     rules: HoldRules
     # What Slack said last about our channels and escalation contacts: /healthz shows it.
     problems: dict[str, str] = field(default_factory=dict)
+    # Draws a person's Home (bot/cases/home.py home_view); set by the composition root once
+    # the services exist, since drawing a Home asks for roles and reads the queue.
+    home: Callable[[str], Awaitable[Message]] | None = None
 
     def note_channel(self, channel: str, verdict: ChannelVerdict) -> None:
         """Remember a channel's verdict (at start, before each post, after a refusal)."""

@@ -10,5 +10,6 @@ RECEIPT = "receipt"  # the reporter's receipt, rendered when the alert's fate is
 DM = "dm"
 STAFF_DM = "staff_dm"  # a DM that waits out quiet hours in the recipient's own time zone
 POST = "post"
+HOME = "home"  # views.publish of a person's Home (channel = user id), drawn when sent
 # Report content: only ever to a private channel kept inside the organisation.
 CASE_CONTENT = (ALERT, ALERT_UPDATE, ALERT_PART, THREAD)

@@ -145,6 +145,7 @@ class Deliverer:
                 )
             if not claimed:
                 return handled
+            self.sender.homes.note_claim(claimed)
             await self._send_batch(claimed)
             handled += len(claimed)
 

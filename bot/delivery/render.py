@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.cases.domain import CaseView
+from bot.cases.home_types import HomeData
 from bot.digest.figures import DigestFigures
 
 Message = dict[str, Any]
@@ -35,3 +36,5 @@ class Renderer(Protocol):
     def text(self, text: str) -> Message: ...
 
     def digest(self, figures: DigestFigures) -> Message: ...
+
+    def home(self, data: HomeData) -> Message: ...

@@ -11,12 +11,14 @@ from bot.cases.domain import CaseView
 from bot.cases.view import to_view
 from bot.delivery import holds
 from bot.delivery.context import Delivery
+from bot.delivery.homes import HomePublisher
 from bot.delivery.kinds import (
     ALERT,
     ALERT_PART,
     ALERT_UPDATE,
     CASE_CONTENT,
     DM,
+    HOME,
     RECEIPT,
     STAFF_DM,
     THREAD,
@@ -54,6 +56,7 @@ class Sender:
         self._zones: dict[str, ZoneInfo] = {}
         # Receipt rows just sent saying "not reached yet" (the outbox records it on success).
         self.not_reached: set[int] = set()
+        self.homes = HomePublisher(ctx)
 
     async def send(self, row: OutboxMessage) -> str | None:
         """Send `row`; returns the ts of the message it made or edited (None: nothing to do).
@@ -65,6 +68,9 @@ class Sender:
             return await self._case_content(row, payload, safe)
         if row.kind == RECEIPT:
             return await self._receipt(row, safe)
+        if row.kind == HOME:
+            await self.homes.publish(row)
+            return None
         channel = row.channel
         if row.kind == STAFF_DM:
             await self._quiet_hours(row.channel)

@@ -82,9 +82,13 @@ class ChannelVerdict:
     name: str = ""
 
 
+PERMALINKS_KEPT = 2000
+
+
 class SlackGateway:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self._permalinks: dict[tuple[str, str], str] = {}
 
     async def post(
         self,
@@ -187,8 +191,23 @@ class SlackGateway:
         return None
 
     async def permalink(self, channel: str, ts: str) -> str | None:
+        """A message's permalink; kept once known, since it never changes (the oldest are
+        forgotten past PERMALINKS_KEPT). Raises SlackApiError as chat.getPermalink does."""
+        known = self._permalinks.get((channel, ts))
+        if known is not None:
+            return known
         resp = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
-        return resp.get("permalink")
+        url = resp.get("permalink")
+        if isinstance(url, str) and url:
+            if len(self._permalinks) >= PERMALINKS_KEPT:
+                del self._permalinks[next(iter(self._permalinks))]
+            self._permalinks[(channel, ts)] = url
+            return url
+        return None
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        """views.publish: replaces the person's whole Home tab (100 blocks at most)."""
+        await self.client.views_publish(user_id=user, view=view)
 
     async def user_tz(self, user: str) -> str | None:
         resp = await self.client.users_info(user=user)

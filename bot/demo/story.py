@@ -185,8 +185,18 @@ async def _digest(story: Story) -> None:
         )
 
 
+async def _home(story: Story) -> None:
+    """Each person's Home, as their roles allow: nobody's report text is on it."""
+    h = story.h
+    story.scene("9. アプリのホーム — 管理者・人事・職員で見えるものが違う")
+    for user in (SUPERVISOR_IDS[0], HR_IDS[0], STAFF[1]):
+        await h.driver.app_home_opened(user)
+        await h.settle()
+        story.show(user, "(ホーム) " + message_text(h.standin.home_views[user], story.names))
+
+
 async def _question(story: Story) -> None:
-    story.scene("9. 方針について質問する")
+    story.scene("10. 方針について質問する")
     for question in (
         "客に土下座しろって言われた",
         "何回も同じことで電話してくる",
@@ -209,6 +219,7 @@ async def run_demo(say: Say, extra: list[Callable[[Story], Any]] | None = None) 
             await _act(story, alert)
             await _followups(story)
             await _digest(story)
+            await _home(story)
             for step in extra or []:
                 await step(story)
             await _question(story)

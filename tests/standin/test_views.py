@@ -116,3 +116,19 @@ async def test_duplicate_block_ids(client: AsyncWebClient, standin: SlackStandin
     view["blocks"] = [view["blocks"][0], view["blocks"][0]]
     data = await _error(client.views_open(trigger_id=standin.new_trigger_id(), view=view))
     assert "duplicate block_id: detail" in data["response_metadata"]["messages"][0]
+
+
+async def test_publish_home_holds_at_most_a_hundred_blocks(
+    client: AsyncWebClient, standin: SlackStandin
+) -> None:
+    """Slack's limit for a Home tab, as for modals: 100 blocks."""
+    full = {"type": "home", "blocks": [section(f"line {i}") for i in range(100)]}
+    await client.views_publish(user_id="U1", view=full)
+    assert len(standin.home_views["U1"]["blocks"]) == 100
+    over = {"type": "home", "blocks": [section(f"line {i}") for i in range(101)]}
+    data = await _error(client.views_publish(user_id="U1", view=over))
+    assert data["error"] == "invalid_arguments"
+    assert len(standin.home_views["U1"]["blocks"]) == 100  # the refused view replaced nothing
+    modal_view = {"type": "modal", "title": {"type": "plain_text", "text": "x"}, "blocks": []}
+    data = await _error(client.views_publish(user_id="U1", view=modal_view))
+    assert data["error"] == "invalid_arguments"

@@ -1,0 +1,78 @@
+"""Home visits and the open cases a supervisors' queue lists. Callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import defer
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import HomeVisit, Report
+
+
+async def record_visit(
+    session: AsyncSession, *, user: str, now: datetime, supervisor: bool, page: int | None = None
+) -> int:
+    """Upsert the visit; `page=None` keeps the page the person was reading. Returns the page."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    values: dict[str, object] = {"opened_at": now, "supervisor": supervisor}
+    if page is not None:
+        values["page"] = page
+    stmt = (
+        insert(HomeVisit)
+        .values({"user_id": user, "page": 0} | values)
+        .on_conflict_do_update(index_elements=["user_id"], set_=values)
+        .returning(col(HomeVisit.page))
+    )
+    return int((await session.exec(stmt)).scalar_one())
+
+
+async def visit_page(session: AsyncSession, *, user: str) -> int:
+    visit = await session.get(HomeVisit, user)
+    return visit.page if visit else 0
+
+
+async def recent_supervisor_visitors(
+    session: AsyncSession, *, since: datetime, limit: int
+) -> Sequence[str]:
+    """Supervisors who opened their Home at or after `since`, the most recent first."""
+    stmt = (
+        select(HomeVisit.user_id)
+        .where(col(HomeVisit.opened_at) >= since, col(HomeVisit.supervisor).is_(True))
+        .order_by(col(HomeVisit.opened_at).desc())
+        .limit(limit)
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def visited_since(session: AsyncSession, *, user: str, since: datetime) -> bool:
+    visit = await session.get(HomeVisit, user)
+    return visit is not None and visit.opened_at >= since
+
+
+# A queue line never shows report text: its (encrypted) columns are not even read.
+TEXT_COLUMNS = ("description_enc", "customer_enc", "source_permalink_enc", "outcome_enc")
+
+
+async def open_reports(session: AsyncSession, *, limit: int) -> Sequence[Report]:
+    """Cases not resolved yet, oldest first, at most `limit` of them, without their text
+    (reading a deferred text attribute of these rows raises)."""
+    stmt = (
+        select(Report)
+        .options(*(defer(getattr(Report, name), raiseload=True) for name in TEXT_COLUMNS))
+        .where(col(Report.resolved_at).is_(None))
+        .order_by(col(Report.created_at), col(Report.id))
+        .limit(limit)
+    )
+    return (await session.exec(stmt)).all()
+
+
+async def count_open_reports(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(Report).where(col(Report.resolved_at).is_(None))
+    return int((await session.exec(stmt)).one())
