@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,21 +56,38 @@ async def visited_since(session: AsyncSession, *, user: str, since: datetime) ->
     return visit is not None and visit.opened_at >= since
 
 
-# A queue line never shows report text: its (encrypted) columns are not even read.
-TEXT_COLUMNS = ("description_enc", "customer_enc", "source_permalink_enc", "outcome_enc")
+@dataclass(frozen=True)
+class OpenCase:
+    """The columns of an open case the supervisors' queue reads: never its text."""
+
+    id: int
+    case_number: str
+    behaviours: str
+    suggested_behaviours: str
+    urgent: bool
+    created_at: datetime
+    status: str
+    acknowledged_at: datetime | None
+    owner_id: str | None
+    owned_at: datetime | None
+    escalated_at: datetime | None
+    alert_channel: str | None
+    alert_ts: str | None
 
 
-async def open_reports(session: AsyncSession, *, limit: int) -> Sequence[Report]:
-    """Cases not resolved yet, oldest first, at most `limit` of them, without their text
-    (reading a deferred text attribute of these rows raises)."""
+_OPEN_CASE_COLUMNS = tuple(getattr(Report, f.name) for f in fields(OpenCase))
+
+
+async def open_reports(session: AsyncSession, *, limit: int) -> list[OpenCase]:
+    """Cases not resolved yet, oldest first, at most `limit` of them (only the columns the
+    queue shows: plain rows, not ORM objects, since a queue may hold hundreds)."""
     stmt = (
-        select(Report)
-        .options(*(defer(getattr(Report, name), raiseload=True) for name in TEXT_COLUMNS))
+        select(*_OPEN_CASE_COLUMNS)
         .where(col(Report.resolved_at).is_(None))
         .order_by(col(Report.created_at), col(Report.id))
         .limit(limit)
     )
-    return (await session.exec(stmt)).all()
+    return [OpenCase(*row) for row in (await session.exec(stmt)).all()]
 
 
 async def count_open_reports(session: AsyncSession) -> int:

@@ -64,10 +64,17 @@ async def home_data(
             page = await record_visit(session, user=user, now=now, supervisor=sup, page=page)
         else:
             page = await visit_page(session, user=user)
-    queue = await supervisor_queue(svc, user, page) if sup else None
-    figures = await hr_weeks(svc) if hr else None
-    own = await reports_of(svc, user, limit=OWN_REPORTS)
+    # Three independent reads, each in its own session: side by side, not one after another.
+    queue, figures, own = await asyncio.gather(
+        supervisor_queue(svc, user, page) if sup else _none(),
+        hr_weeks(svc) if hr else _none(),
+        reports_of(svc, user, limit=OWN_REPORTS),
+    )
     return HomeData(user=user, own=own, queue=queue, hr=figures)
+
+
+async def _none() -> None:
+    return None
 
 
 async def home_view(svc: Services, user: str) -> Message:

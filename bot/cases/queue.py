@@ -20,20 +20,19 @@ from bot.cases.followups import stale_due
 from bot.cases.home_types import PAGE_SIZE, Group, QueueLine, QueuePage
 from bot.clock import as_utc
 from bot.services import Services
-from storage.home import count_open_reports, open_reports
-from storage.models import Report
+from storage.home import OpenCase, count_open_reports, open_reports
 
 QUEUE_MAX = 1000  # open cases read at most; beyond that the total is still counted
 PERMALINK_CONCURRENCY = 4
 log = logging.getLogger("kasuhara.home")
 
 
-def last_activity(report: Report) -> datetime:
+def last_activity(report: OpenCase) -> datetime:
     moments = [report.created_at, report.acknowledged_at, report.owned_at, report.escalated_at]
     return max(as_utc(m) for m in moments if m is not None)
 
 
-def classify(svc: Services, report: Report, viewer: str, now: datetime) -> Group:
+def classify(svc: Services, report: OpenCase, viewer: str, now: datetime) -> Group:
     if report.acknowledged_at is None:
         return Group.UNACKED
     if stale_due(last_activity(report), svc.settings, svc.clock) <= now:
@@ -43,8 +42,7 @@ def classify(svc: Services, report: Report, viewer: str, now: datetime) -> Group
     return Group.OTHERS
 
 
-def _line(report: Report, group: Group) -> QueueLine:
-    assert report.id is not None
+def _line(report: OpenCase, group: Group) -> QueueLine:
     return QueueLine(
         id=report.id,
         case_number=report.case_number,
@@ -74,11 +72,8 @@ async def supervisor_queue(svc: Services, viewer: str, page: int) -> QueuePage:
     async with svc.sessions() as session:
         reports = await open_reports(session, limit=QUEUE_MAX)
         total = await count_open_reports(session)
-        lines = sorted(
-            (_line(r, classify(svc, r, viewer, now)) for r in reports if r.id is not None),
-            key=_order,
-        )
-        refs = {r.id: (r.alert_channel, r.alert_ts) for r in reports}
+    lines = sorted((_line(r, classify(svc, r, viewer, now)) for r in reports), key=_order)
+    refs = {r.id: (r.alert_channel, r.alert_ts) for r in reports}
     pages = max(1, -(-len(lines) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -89,7 +84,7 @@ async def supervisor_queue(svc: Services, viewer: str, page: int) -> QueuePage:
 
 
 async def _with_permalinks(
-    svc: Services, lines: list[QueueLine], refs: dict[int | None, tuple[str | None, str | None]]
+    svc: Services, lines: list[QueueLine], refs: dict[int, tuple[str | None, str | None]]
 ) -> list[QueueLine]:
     """chat.getPermalink for each line's alert (the gateway caches them: they never change).
     A line whose alert is not posted yet, or whose link Slack refuses, is shown unlinked."""
