@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     escalation_users: Annotated[tuple[str, ...], NoDecode] = Field(
         (), alias="KASUHARA_ESCALATION_USERS"
     )
+    # Group companies in workspaces of their own, admitted besides the installing one (DESIGN §1).
+    allowed_teams: Annotated[tuple[str, ...], NoDecode] = Field((), alias="KASUHARA_ALLOWED_TEAMS")
     policy_path: Path | None = Field(None, alias="KASUHARA_POLICY_PATH")
     timezone: str = Field("Asia/Tokyo", alias="KASUHARA_TIMEZONE")
     digest_cron: str = Field("0 9 * * mon", alias="KASUHARA_DIGEST_CRON")
@@ -107,6 +109,15 @@ class Settings(BaseSettings):
                 f"user ids such as U0123456789 are expected, not names: {', '.join(wrong)}"
             )
         return ids
+
+    @field_validator("allowed_teams", mode="before")
+    @classmethod
+    def _teams(cls, value: object) -> tuple[str, ...]:
+        teams = _split_ids(value)
+        for team in teams:
+            if not (team[:1] in {"T", "E"} and team.isascii() and team.isalnum()):
+                raise ValueError(f"{team!r} is not a team id such as T0123456789")
+        return teams
 
     @field_validator("checkin_days", mode="before")
     @classmethod

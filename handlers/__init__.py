@@ -12,6 +12,8 @@ from handlers import (
     home,
     hr,
     message_events,
+    message_shortcut,
+    organisation,
     questions,
     report_modal,
 )
@@ -22,6 +24,17 @@ def register_all(app: AsyncApp) -> None:
     """Every surface's listeners, each behind the after-ack guard (handlers/routes.py)."""
     routes = Routes(app)
     dedupe.register(routes)
-    surfaces = (commands, report_modal, alert_actions, checkin, questions, message_events, home, hr)
+    organisation.register(routes)  # first: an outsider reaches no other listener
+    surfaces = (
+        commands,
+        report_modal,
+        message_shortcut,
+        alert_actions,
+        checkin,
+        questions,
+        message_events,
+        home,
+        hr,
+    )
     for module in surfaces:
         module.register(routes)

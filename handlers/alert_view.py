@@ -142,6 +142,8 @@ def _body(case: CaseView, cat: Catalog) -> list[dict[str, Any]]:
         blocks.append(section(cat.t("alert.customer", customer=escape(clip(case.customer, 2500)))))
     if case.source_permalink:
         blocks.append(section(cat.t("alert.source", permalink=escape(case.source_permalink))))
+    elif case.source_permalink == "":  # reported from a message Slack gave no link for
+        blocks.append(section(cat.t("alert.source_unlinked")))
     return blocks
 
 
@@ -178,4 +180,15 @@ def build_alert(case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt) 
 
 
 def format_time(moment: datetime) -> str:
+    """For supervisors: `moment` already in the configured zone (clock.local)."""
     return moment.strftime("%Y/%m/%d %H:%M")
+
+
+def reader_time(local: datetime) -> str:
+    """For a person in their own Slack time zone: Slack renders `<!date^epoch^format|fallback>`
+    in the reader's zone and language (https://api.slack.com/reference/surfaces/formatting,
+    "Date formatting"); mrkdwn only. `local` is the moment in the configured zone, which the
+    fallback (for clients that cannot render it) shows with the zone's name."""
+    epoch = int(local.timestamp())
+    fallback = f"{format_time(local)} {local.tzname() or ''}".strip()
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback}>"

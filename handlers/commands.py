@@ -13,11 +13,12 @@ from bot.cases.lifecycle import reports_of
 from bot.delivery.errors import error_code
 from bot.services import Services
 from handlers import hr
-from handlers.alert_view import format_time
+from handlers.alert_view import reader_time
 from handlers.answer_view import build_answer
 from handlers.ids import COMMAND
 from handlers.report_modal import open_report_modal
 from handlers.routes import Routes
+from handlers.text import readable
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -54,7 +55,7 @@ async def _status(svc: Services, user: str) -> dict[str, Any]:
         cat.t(
             "command.status_line",
             case_number=c.case_number,
-            occurred=format_time(svc.clock.local(c.occurred_at)),
+            occurred=reader_time(svc.clock.local(c.occurred_at)),
             status=cat.t(f"state.{c.status}"),
         )
         for c in cases
@@ -70,7 +71,9 @@ async def handle_kasuhara_command(
     context: AsyncBoltContext,
 ) -> None:
     svc: Services = context["svc"]
-    text = " ".join(str(command.get("text") or "").split())
+    # Slack escapes &, < and > in a command's text (and with should_escape, mentions come as
+    # <@U…|name>): read it as the person typed it before matching words or the policy.
+    text = " ".join(readable(str(command.get("text") or "")).split())
     word = WORDS.get(text.lower(), "question") if text else "report"
     if word == "report":
         await ack()

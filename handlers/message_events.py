@@ -1,8 +1,17 @@
-"""Message events: a DM to the bot is a question; a supervisor's reply in an alert's thread
-counts as acknowledging it. Bolt runs only the first matching listener, hence one router."""
+"""Message events, decided by what the message is: a person's DM to the bot is a question; a
+person's reply in an alert's thread (also 「チャンネルにも投稿する」 or with a photo) counts as
+acknowledging it. Bolt runs only the first matching listener, hence one router.
+
+Slack's message subtypes (https://api.slack.com/events/message#subtypes): a person posting
+arrives with no subtype, or `thread_broadcast` (a reply also sent to the channel),
+`file_share` (with files) or `me_message` (/me). Everything else is not a person writing to
+us: bots and apps (`bot_id`, `bot_message`, the app's own posts), edits (`message_changed`),
+deletions (`message_deleted`), joins and other channel notices; those are left alone.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -12,21 +21,41 @@ from bot.services import Services
 from handlers.questions import answer_direct_message
 from handlers.routes import Routes
 
+log = logging.getLogger("kasuhara.handlers")
+
+PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+
+
+def written_by_a_person(event: dict[str, Any], bot_user: str | None) -> bool:
+    """A message a person wrote just now: not a bot or app, not the app itself, not an edit,
+    a deletion or a channel notice."""
+    if event.get("bot_id") or event.get("bot_profile") or event.get("app_id"):
+        return False
+    user = event.get("user")
+    if not isinstance(user, str) or not user or user == bot_user:
+        return False
+    return event.get("subtype") in PERSON_SUBTYPES
+
+
+def thread_reply(event: dict[str, Any]) -> str | None:
+    """The thread a reply belongs to; None for a top-level message (its thread_ts is its own)."""
+    thread = event.get("thread_ts")
+    if isinstance(thread, str) and thread and thread != event.get("ts"):
+        return thread
+    return None
+
 
 async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
-    if event.get("bot_id") or event.get("subtype"):
+    if not written_by_a_person(event, context.bot_user_id):
+        log.debug("message event left alone subtype=%s", event.get("subtype"))
         return
     svc: Services = context["svc"]
     if event.get("channel_type") == "im":
-        await answer_direct_message(svc, event)
+        await answer_direct_message(svc, event, context.bot_user_id)
         return
-    thread = event.get("thread_ts")
-    if (
-        event.get("channel") == svc.settings.supervisor_channel
-        and thread
-        and thread != event.get("ts")
-    ):
-        await acknowledge_by_reply(svc, thread_ts=str(thread), user=str(event.get("user", "")))
+    thread = thread_reply(event)
+    if event.get("channel") == svc.settings.supervisor_channel and thread:
+        await acknowledge_by_reply(svc, thread_ts=thread, user=str(event["user"]))
 
 
 def register(app: Routes) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -11,14 +10,25 @@ from slack_bolt.async_app import AsyncBoltContext
 from bot.services import Services
 from handlers.answer_view import build_answer, build_empty_question
 from handlers.routes import Routes
+from handlers.text import mentioned_users, read_message
 
 log = logging.getLogger("kasuhara.handlers")
-MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
 
-def answer_message(svc: Services, text: str) -> dict[str, Any]:
-    """The policy's answer to a question (mentions removed), as a message to post."""
-    question = " ".join(MENTION.sub(" ", text).split())
+async def question_text(svc: Services, event: dict[str, Any], bot_user: str | None) -> str:
+    """The question as the person wrote it (the one reading of Slack text, handlers/text.py),
+    without the mention of the bot itself; attached files are not part of the question."""
+    others = [u for u in mentioned_users(event) if u != bot_user]
+    names = await svc.gateway.user_names(others) if others else {}
+    if bot_user:
+        names = names | {bot_user: ""}
+    body = read_message(event, names).body
+    return " ".join(body.split())
+
+
+def answer_message(svc: Services, question: str) -> dict[str, Any]:
+    """The policy's answer to a question already in plain text (question_text, or a Home
+    modal's plain_text_input), as a message to post."""
     if not question:
         return build_empty_question(svc.catalog)
     answer = svc.matcher.answer(question)
@@ -26,8 +36,13 @@ def answer_message(svc: Services, text: str) -> dict[str, Any]:
     return build_answer(answer, svc.policy, svc.catalog, svc.settings.internal_desk)
 
 
-async def answer_direct_message(svc: Services, event: dict[str, Any]) -> None:
-    await svc.gateway.post(event["channel"], answer_message(svc, str(event.get("text") or "")))
+async def answer_direct_message(svc: Services, event: dict[str, Any], bot_user: str | None) -> None:
+    """In the DM; a question asked inside a DM thread is answered in that thread."""
+    question = await question_text(svc, event, bot_user)
+    thread = event.get("thread_ts")
+    await svc.gateway.post(
+        event["channel"], answer_message(svc, question), thread_ts=str(thread) if thread else None
+    )
 
 
 async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -35,8 +50,8 @@ async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -
         return
     svc: Services = context["svc"]
     thread = str(event.get("thread_ts") or event["ts"])
-    message = answer_message(svc, str(event.get("text") or ""))
-    await svc.gateway.post(event["channel"], message, thread_ts=thread)
+    question = await question_text(svc, event, context.bot_user_id)
+    await svc.gateway.post(event["channel"], answer_message(svc, question), thread_ts=thread)
 
 
 def register(app: Routes) -> None:

@@ -15,7 +15,7 @@ from bot.clock import within
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.ids import FIELD_BLOCKS, Block, Callback
-from handlers.report_view import build_report_modal, parse_report
+from handlers.report_view import SourceLink, build_report_modal, parse_report
 from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
@@ -30,12 +30,25 @@ async def open_report_modal(
     svc: Services,
     trigger_id: str,
     description: str = "",
-    permalink: str | None = None,
-) -> None:
+    source: SourceLink | None = None,
+) -> dict[str, Any]:
+    """Open the report modal; returns the view Slack made (its `id` and `hash` for an update).
+    Raises SlackApiError (e.g. `expired_trigger_id` when called 3 s after the click)."""
     view = build_report_modal(
-        svc.catalog, behaviour_options(svc), svc.clock.now(), description, permalink
+        svc.catalog, behaviour_options(svc), svc.clock.now(), description, source
     )
-    await client.views_open(trigger_id=trigger_id, view=view)
+    resp = await client.views_open(trigger_id=trigger_id, view=view)
+    return as_dict(resp.get("view"))
+
+
+def reporter_team(body: dict[str, Any]) -> str:
+    """The reporter's own workspace: `user.team_id`, else `team.id` (null on an org-wide
+    Enterprise Grid installation), else `view.team_id`."""
+    team, user, view = (as_dict(body.get(k)) for k in ("team", "user", "view"))
+    for value in (user.get("team_id"), team.get("id"), view.get("team_id")):
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 async def handle_report_submission(
@@ -43,8 +56,8 @@ async def handle_report_submission(
 ) -> None:
     svc: Services = context["svc"]
     now = svc.clock.now()
-    user, team, view = (as_dict(body.get(k)) for k in ("user", "team", "view"))
-    data = parse_report(view, str(user.get("id", "")), str(team.get("id", "")), now)
+    user, view = as_dict(body.get("user")), as_dict(body.get("view"))
+    data = parse_report(view, str(user.get("id", "")), reporter_team(body), now)
     allowed = frozenset(n for n, _ in behaviour_options(svc))
     errors = validate_report(data, now, allowed)
     if errors:
@@ -85,22 +98,6 @@ async def handle_report_shortcut(
     await open_report_modal(client, context["svc"], shortcut["trigger_id"])
 
 
-async def handle_message_shortcut(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    svc: Services = context["svc"]
-    message = shortcut.get("message") or {}
-    channel = (shortcut.get("channel") or {}).get("id", "")
-    permalink = None
-    if channel and message.get("ts"):
-        permalink = await svc.gateway.permalink(channel, str(message["ts"]))
-    await open_report_modal(
-        client, svc, shortcut["trigger_id"], str(message.get("text") or ""), permalink
-    )
-
-
 def register(app: Routes) -> None:
     app.view(Callback.REPORT)(handle_report_submission)
     app.shortcut(Callback.SHORTCUT_REPORT)(handle_report_shortcut)
-    app.shortcut(Callback.SHORTCUT_MESSAGE)(handle_message_shortcut)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,15 +49,41 @@ def _radio(action: Action, options: list[dict[str, Any]], initial: str) -> dict[
     }
 
 
+@dataclass(frozen=True)
+class SourceLink:
+    """Where a report opened from a message came from. `permalink` None and not `pending`:
+    Slack gave no link (the bot cannot see that conversation); `pending`: still being asked."""
+
+    permalink: str | None
+    pending: bool = False
+
+
+def _source_blocks(cat: Catalog, source: SourceLink | None) -> list[dict[str, Any]]:
+    if source is None or source.pending:
+        return []
+    if source.permalink:
+        return [context(cat.t("modal.prefilled_from", permalink=source.permalink))]
+    return [context(cat.t("modal.source_unlinked"))]
+
+
+def _metadata(source: SourceLink | None) -> str:
+    """Carried to the submission: a message's report with no link is stored with "" (the alert
+    then says the link could not be had), a report not made from a message with None."""
+    if source is None:
+        return "{}"
+    return json.dumps({"source": True, "permalink": source.permalink or ""})
+
+
 def build_report_modal(
     cat: Catalog,
     behaviours: list[tuple[int, str]],
     now: datetime,
     description: str = "",
-    permalink: str | None = None,
+    source: SourceLink | None = None,
 ) -> dict[str, Any]:
     """`behaviours` are (number, label) pairs from the policy: 13 of them, so a multi-select
-    rather than checkboxes, which Slack caps at 10 options."""
+    rather than checkboxes, which Slack caps at 10 options. `description` is plain text (it
+    goes into a plain_text_input); `source` is set when opened from a message."""
     contacts = [option(cat.t(f"contact.{c}"), c) for c in ContactChannel]
     urgency = [option(cat.t(f"urgency.{u}"), u) for u in ("urgent", "after")]
     support = [option(cat.t(f"support.{s}"), s) for s in Support]
@@ -69,9 +96,7 @@ def build_report_modal(
     }
     if description:
         description_el["initial_value"] = clip(description, DESCRIPTION_MAX)
-    blocks: list[dict[str, Any]] = [context(cat.t("modal.intro"))]
-    if permalink:
-        blocks.append(context(cat.t("modal.prefilled_from", permalink=permalink)))
+    blocks: list[dict[str, Any]] = [context(cat.t("modal.intro")), *_source_blocks(cat, source)]
     blocks += [
         _input(
             Block.OCCURRED,
@@ -133,7 +158,7 @@ def build_report_modal(
         "title": plain(cat.t("modal.title"), MODAL_TITLE_MAX),
         "submit": plain(cat.t("modal.submit"), MODAL_TITLE_MAX),
         "close": plain(cat.t("modal.close"), MODAL_TITLE_MAX),
-        "private_metadata": json.dumps({"permalink": permalink} if permalink else {}),
+        "private_metadata": _metadata(source),
         "blocks": blocks,
     }
 
@@ -181,7 +206,10 @@ def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime
         meta = json.loads(view.get("private_metadata") or "{}")
     except (TypeError, ValueError):
         meta = {}
-    permalink = meta.get("permalink") if isinstance(meta, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    permalink = meta.get("permalink")
+    if meta.get("source") is True and not isinstance(permalink, str):
+        permalink = ""
     return ReportInput(
         reporter_id=user_id,
         team_id=team_id,

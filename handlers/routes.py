@@ -6,7 +6,8 @@ without the after-ack guard (handlers/after_ack.py) — a new surface gets it by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -14,11 +15,14 @@ from slack_bolt.async_app import AsyncApp
 from handlers.after_ack import Listener, contained
 
 Decorator = Callable[[Listener], Listener]
+Matchers = Sequence[Callable[..., Awaitable[bool]]] | None  # Bolt's listener matchers
+Constraint = str | re.Pattern[str]
 
 
 class Routes:
     """Bolt's listener decorators (action, view, command, shortcut, event), each returning a
-    decorator that registers the listener wrapped by `contained`; `middleware` passes through."""
+    decorator that registers the listener wrapped by `contained`; `matchers` are Bolt's (the
+    organisation rule, handlers/organisation.py); `middleware` passes through."""
 
     def __init__(self, app: AsyncApp) -> None:
         self._app = app
@@ -30,20 +34,20 @@ class Routes:
 
         return add
 
-    def action(self, constraint: str) -> Decorator:
-        return self._guarded(self._app.action(constraint))
+    def action(self, constraint: Constraint, matchers: Matchers = None) -> Decorator:
+        return self._guarded(self._app.action(constraint, matchers=matchers))
 
-    def view(self, callback_id: str) -> Decorator:
-        return self._guarded(self._app.view(callback_id))
+    def view(self, callback_id: Constraint, matchers: Matchers = None) -> Decorator:
+        return self._guarded(self._app.view(callback_id, matchers=matchers))
 
-    def command(self, command: str) -> Decorator:
-        return self._guarded(self._app.command(command))
+    def command(self, command: str, matchers: Matchers = None) -> Decorator:
+        return self._guarded(self._app.command(command, matchers=matchers))
 
-    def shortcut(self, callback_id: str) -> Decorator:
-        return self._guarded(self._app.shortcut(callback_id))
+    def shortcut(self, callback_id: str, matchers: Matchers = None) -> Decorator:
+        return self._guarded(self._app.shortcut(callback_id, matchers=matchers))
 
-    def event(self, event_type: str) -> Decorator:
-        return self._guarded(self._app.event(event_type))
+    def event(self, event_type: str, matchers: Matchers = None) -> Decorator:
+        return self._guarded(self._app.event(event_type, matchers=matchers))
 
     def middleware(self, middleware: Callable[..., Any]) -> None:
         self._app.middleware(middleware)

@@ -145,7 +145,11 @@ async def post_ephemeral(state: State, args: Args) -> Args:
 
 
 async def get_permalink(state: State, args: Args) -> Args:
+    """Only for conversations the bot can see: a DM between two people or a private channel
+    without the bot answers channel_not_found, as the real method does for a bot token."""
     info = state.channel(args.get("channel"))
+    if info.kind != "channels" and state.workspace.bot_user_id not in info.members:
+        raise ApiError("channel_not_found")
     msg = state.find_message(info.id, str(args.get("message_ts")))
     if msg is None:
         raise ApiError("message_not_found")

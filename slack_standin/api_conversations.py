@@ -166,14 +166,14 @@ def user_object(state: State, user: UserInfo, locale: bool = False) -> Args:
         "real_name_normalized": user.real_name,
         "display_name": user.name,
         "display_name_normalized": user.name,
-        "team": ws.team_id,
+        "team": ws.team_of(user.id),
         "image_48": f"https://avatars.example.invalid/{user.id}_48.png",
     }
     if user.email:
         profile["email"] = user.email
     obj: Args = {
         "id": user.id,
-        "team_id": ws.team_id,
+        "team_id": ws.team_of(user.id),
         "name": user.name,
         "deleted": user.deleted,
         "real_name": user.real_name,
@@ -190,6 +190,10 @@ def user_object(state: State, user: UserInfo, locale: bool = False) -> Args:
         "is_app_user": False,
         "updated": int(now),
     }
+    enterprise = ws.enterprise_of(user.id)
+    if enterprise:  # Grid: the person's organisation and the workspaces they are in
+        teams = [ws.team_of(user.id)]
+        obj["enterprise_user"] = {"id": user.id, "enterprise_id": enterprise, "teams": teams}
     return obj | {"locale": user.locale} if locale else obj
 
 
@@ -220,7 +224,8 @@ async def auth_test(state: State, args: Args) -> Args:
         "user_id": ws.bot_user_id,
         "bot_id": ws.bot_id,
         "app_id": ws.app_id,
-        "is_enterprise_install": False,
+        "is_enterprise_install": ws.org_install,
+        **({"enterprise_id": ws.enterprise_id} if ws.enterprise_id else {}),
     }
 
 

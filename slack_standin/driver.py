@@ -40,7 +40,7 @@ class SlackDriver(Transport):
         ws = self.state.workspace
         payload = {
             "token": ws.verification_token,
-            "team_id": ws.team_id,
+            "team_id": ws.team_of(user_id),
             "team_domain": ws.domain,
             "channel_id": channel_id,
             "channel_name": payloads.channel_name(self.state, channel_id),
@@ -49,10 +49,13 @@ class SlackDriver(Transport):
             "command": command,
             "text": text,
             "api_app_id": ws.app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if ws.org_install else "false",
             "response_url": self.standin.new_response_url(channel_id, user_id),
             "trigger_id": self.standin.new_trigger_id(user_id),
         }
+        enterprise = ws.enterprise_of(user_id)
+        if enterprise:  # Grid only; absent otherwise
+            payload |= {"enterprise_id": enterprise, "enterprise_name": ws.enterprise_name}
         resp = await self.deliver("slash_commands", payload)
         apply_slash_ack(self, channel_id, user_id, resp)
         return resp

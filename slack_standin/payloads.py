@@ -38,13 +38,28 @@ INITIAL_KEY = {
 }
 
 
-def team(state: State) -> Json:
-    return {"id": state.workspace.team_id, "domain": state.workspace.domain}
+def team(state: State, user_id: str | None = None) -> Json | None:
+    """The acting person's workspace; null on an org-wide (Grid) installation."""
+    ws = state.workspace
+    if ws.org_install:
+        return None
+    team_id = ws.team_of(user_id) if user_id else ws.team_id
+    out: Json = {"id": team_id, "domain": ws.domain if team_id == ws.team_id else team_id.lower()}
+    enterprise = ws.enterprise_of(user_id) if user_id else ws.enterprise_id
+    if enterprise:
+        out |= {"enterprise_id": enterprise, "enterprise_name": ws.enterprise_name}
+    return out
+
+
+def enterprise(state: State, user_id: str) -> Json | None:
+    found = state.workspace.enterprise_of(user_id)
+    return {"id": found, "name": state.workspace.enterprise_name} if found else None
 
 
 def user(state: State, user_id: str) -> Json:
     name = state.workspace.user_name(user_id)
-    return {"id": user_id, "username": name, "name": name, "team_id": state.workspace.team_id}
+    team_id = state.workspace.team_of(user_id)
+    return {"id": user_id, "username": name, "name": name, "team_id": team_id}
 
 
 def channel_name(state: State, channel_id: str) -> str:
@@ -58,12 +73,12 @@ def common(state: State, kind: str, user_id: str) -> Json:
     ws = state.workspace
     return {
         "type": kind,
-        "team": team(state),
+        "team": team(state, user_id),
         "user": user(state, user_id),
         "api_app_id": ws.app_id,
         "token": ws.verification_token,
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": enterprise(state, user_id),
+        "is_enterprise_install": ws.org_install,
     }
 
 
@@ -140,7 +155,7 @@ def event_envelope(state: State, event: Json, event_id: str) -> Json:
     return {
         "token": ws.verification_token,
         "team_id": ws.team_id,
-        "enterprise_id": None,
+        "enterprise_id": ws.enterprise_id,
         "api_app_id": ws.app_id,
         "event": event,
         "type": "event_callback",
@@ -148,16 +163,23 @@ def event_envelope(state: State, event: Json, event_id: str) -> Json:
         "event_time": int(state.clock()),
         "authorizations": [
             {
-                "enterprise_id": None,
-                "team_id": ws.team_id,
+                "enterprise_id": ws.enterprise_id,
+                "team_id": None if ws.org_install else ws.team_id,
                 "user_id": ws.bot_user_id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": ws.org_install,
             }
         ],
         "is_ext_shared_channel": bool(info and info.is_ext_shared),
         "event_context": f"4-standin-{event_id}",
     }
+
+
+# What a message event carries besides the basics, when the stored message has it.
+MESSAGE_EXTRAS = (
+    *("parent_user_id", "bot_id", "app_id", "bot_profile", "username", "metadata"),
+    *("subtype", "files", "upload", "display_as_bot", "attachments", "root"),
+)
 
 
 def message_event(state: State, channel_id: str, message: Json) -> Json:
@@ -167,7 +189,48 @@ def message_event(state: State, channel_id: str, message: Json) -> Json:
     keys = ("type", "user", "text", "ts", "team", "client_msg_id", "blocks", "thread_ts")
     event = {k: copy.deepcopy(message[k]) for k in keys if k in message}
     event |= {"channel": channel_id, "event_ts": message["ts"], "channel_type": channel_type}
-    for key in ("parent_user_id", "bot_id", "app_id", "metadata", "subtype", "files"):
+    for key in MESSAGE_EXTRAS:
         if key in message:
             event[key] = copy.deepcopy(message[key])
+    if info.is_ext_shared and message.get("user"):  # Slack Connect: whose side the author is on
+        author_team = state.workspace.team_of(message["user"])
+        event |= {"user_team": author_team, "source_team": author_team}
     return event
+
+
+def message_changed_event(state: State, channel_id: str, message: Json, new_text: str) -> Json:
+    """A person edits a stored message (subtype message_changed; the new message nested)."""
+    edited = copy.deepcopy(message) | {"text": new_text}
+    edited["edited"] = {"user": message.get("user"), "ts": state.new_ts()}
+    previous = copy.deepcopy(message)
+    message.update({"text": new_text, "edited": edited["edited"]})
+    base = message_event(state, channel_id, message)
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel_id,
+        "channel_type": base["channel_type"],
+        "ts": state.new_ts(),
+        "event_ts": state.new_ts(),
+        "message": edited,
+        "previous_message": previous,
+    }
+
+
+def message_deleted_event(state: State, channel_id: str, message: Json) -> Json:
+    """A person deletes a stored message (subtype message_deleted)."""
+    state.delete_message(channel_id, message["ts"])
+    base = message_event(state, channel_id, message) if channel_id in state.channels else {}
+    ts = state.new_ts()
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": channel_id,
+        "channel_type": base.get("channel_type", "channel"),
+        "ts": ts,
+        "event_ts": ts,
+        "deleted_ts": message["ts"],
+        "previous_message": copy.deepcopy(message),
+    }

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
-from slack_standin import api_files, response_urls
+from slack_standin import api_files, markup, people, response_urls
 from slack_standin.api_chat import require_postable
 from slack_standin.faults import Faults
 from slack_standin.socket_mode import SocketHub
@@ -177,24 +176,27 @@ class SlackStandin:
         return response_urls.new_response_url(self.state, channel_id, user_id, message_ts)
 
     def post_user_message(
-        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None, **kw: Any
     ) -> dict[str, Any]:
-        """Store a message as if a human posted it (no event is sent; see the driver)."""
-        info = self.state.channel(channel_id)
-        if user_id not in info.members:
-            raise ValueError(f"{user_id} is not a member of {channel_id}")
-        msg: dict[str, Any] = {
-            "type": "message",
-            "user": user_id,
-            "text": text,
-            "ts": self.state.new_ts(),
-            "team": self.workspace.team_id,
-            "client_msg_id": str(uuid.uuid4()),
-            "blocks": [_rich_text(text)],
-        }
-        if thread_ts:
-            msg["thread_ts"] = thread_ts
-        return self.state.add_message(info.id, msg)
+        """Store a message as if a human posted it (no event is sent; see the driver). `text`
+        is the wire text: pass `typed(...)` for what a person typed. Keywords: `broadcast`,
+        `files` (names), `attachments` (see people.person_message)."""
+        return people.person_message(
+            self.state, channel_id, user_id, text, thread_ts=thread_ts, **kw
+        )
+
+    def post_app_message(self, channel_id: str, **kw: Any) -> dict[str, Any]:
+        """Store another app's message (see people.app_message)."""
+        return people.app_message(self.state, channel_id, **kw)
+
+    def render_for(self, user_id: str, text: str, now: float | None = None) -> str:
+        """Text as this person's Slack client shows it (at `now`): dates in their own zone."""
+        user = self.workspace.users[user_id]
+        return markup.as_seen_by(text, user.tz, self.state.clock() if now is None else now)
+
+    def typed(self, text: str) -> str:
+        """What Slack's client sends for what a person typed (escaped, @name → <@U…>)."""
+        return markup.typed(text, self.workspace, self.state.channels)
 
     def bot_can_post(self, channel_id: str) -> bool:
         try:
@@ -209,9 +211,3 @@ class SlackStandin:
     async def socket_connected(self, within: float = 5.0) -> None:
         """Wait until the app's Socket Mode client has connected (and got its hello)."""
         await self.sockets.wait_connected(within)
-
-
-def _rich_text(text: str) -> dict[str, Any]:
-    """The rich_text block Slack clients attach to typed messages."""
-    section = {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
-    return {"type": "rich_text", "block_id": "standin", "elements": [section]}

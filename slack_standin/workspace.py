@@ -53,6 +53,10 @@ class UserInfo:
     email: str | None = None
     is_admin: bool = False
     locale: str = "ja-JP"
+    # Set for a person of another organisation met in a Slack Connect channel or DM (their
+    # own workspace, and enterprise when it is a Grid organisation); None: the workspace's.
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
     def tz_offset(self, at: float) -> int:
         """Seconds east of UTC at time `at`, as users.info reports it."""
@@ -78,6 +82,11 @@ class Workspace:
     app_id: str = "A0STANDIN"
     bot_name: str = "kasuhara-bot"
     verification_token: str = "standin-verification-token"
+    # Enterprise Grid: the organisation; `org_install` for an org-wide installation, whose
+    # interaction payloads carry "team": null.
+    enterprise_id: str | None = None
+    enterprise_name: str = "kasuhara-org"
+    org_install: bool = False
 
     @property
     def domain(self) -> str:
@@ -86,6 +95,16 @@ class Workspace:
     @property
     def url(self) -> str:
         return f"https://{self.domain}.slack.com/"
+
+    def team_of(self, user_id: str) -> str:
+        user = self.users.get(user_id)
+        return (user.team_id if user else None) or self.team_id
+
+    def enterprise_of(self, user_id: str) -> str | None:
+        user = self.users.get(user_id)
+        if user is not None and user.team_id and user.team_id != self.team_id:
+            return user.enterprise_id  # another workspace: its own enterprise, if any
+        return self.enterprise_id
 
     def user_name(self, user_id: str) -> str:
         user = self.users.get(user_id)

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.errors import classify_response, error_code
+from bot.delivery.errors import CHANNEL_HOLDS, GONE, classify_response, error_code
 
 CASE_EVENT_TYPE = "kasuhara_case"
 MESSAGE_EVENT_TYPE = "kasuhara_message"
@@ -192,11 +192,18 @@ class SlackGateway:
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A message's permalink; kept once known, since it never changes (the oldest are
-        forgotten past PERMALINKS_KEPT). Raises SlackApiError as chat.getPermalink does."""
+        forgotten past PERMALINKS_KEPT). None when Slack will not give it to the bot: a
+        conversation it cannot see (`channel_not_found`: a DM between two people, a private
+        channel without the bot), a deleted message (`message_not_found`). Others raise."""
         known = self._permalinks.get((channel, ts))
         if known is not None:
             return known
-        resp = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        try:
+            resp = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackApiError as exc:
+            if error_code(exc.response) in CHANNEL_HOLDS | GONE:
+                return None  # not for this bot to see, or gone: no link, not "try again"
+            raise
         url = resp.get("permalink")
         if isinstance(url, str) and url:
             if len(self._permalinks) >= PERMALINKS_KEPT:
@@ -208,6 +215,27 @@ class SlackGateway:
     async def publish_home(self, user: str, view: dict[str, Any]) -> None:
         """views.publish: replaces the person's whole Home tab (100 blocks at most)."""
         await self.client.views_publish(user_id=user, view=view)
+
+    async def user_names(self, users: list[str], limit: int = 20) -> dict[str, str]:
+        """Display names for user ids (users.info, `users:read`), looked up together; an id
+        Slack does not answer for (user_not_found, a user of another organisation the token
+        cannot see, a failure) is left out, and the caller shows the id instead."""
+        wanted = list(dict.fromkeys(users))[:limit]
+        found = await asyncio.gather(*(self._user_name(u) for u in wanted), return_exceptions=True)
+        return {u: n for u, n in zip(wanted, found, strict=True) if isinstance(n, str) and n}
+
+    async def user_enterprise(self, user: str) -> str | None:
+        """The Enterprise Grid organisation a person belongs to (users.info `enterprise_user`),
+        None for a person of a workspace outside any Grid. Raises SlackApiError."""
+        info = (await self.client.users_info(user=user)).get("user") or {}
+        enterprise = (info.get("enterprise_user") or {}).get("enterprise_id")
+        return enterprise if isinstance(enterprise, str) and enterprise else None
+
+    async def _user_name(self, user: str) -> str | None:
+        info = (await self.client.users_info(user=user)).get("user") or {}
+        profile = info.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or info.get("real_name")
+        return str(name or info.get("name") or "") or None
 
     async def user_tz(self, user: str) -> str | None:
         resp = await self.client.users_info(user=user)

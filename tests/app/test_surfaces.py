@@ -88,9 +88,8 @@ async def test_global_and_message_shortcuts_open_the_modal(harness: Harness) -> 
     await harness.driver.global_shortcut(STAFF[0], "report.shortcut")
     await harness.settle()
     assert [v for v in harness.standin.views.values() if v["callback_id"] == "report.submit"]
-    source = harness.standin.post_user_message(
-        PUBLIC, STAFF[0], "お客さまからの暴言メール: <!channel>"
-    )
+    typed = "お客さまからの暴言メール: <!channel>"  # typed literally: Slack escapes it
+    source = harness.standin.post_user_message(PUBLIC, STAFF[0], harness.standin.typed(typed))
     await harness.driver.message_shortcut(STAFF[0], "report.message_shortcut", PUBLIC, source["ts"])
     await harness.settle()
     view = list(harness.standin.views.values())[-1]
