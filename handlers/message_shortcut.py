@@ -91,7 +91,7 @@ async def handle_message_shortcut(
         link.cancel()
         await respond(response_type="ephemeral", text=svc.catalog.t("command.open_failed"))
         return
-    if names.done() and link.done():
+    if (names.done() and link.done()) or not view.get("id"):
         return
     await asyncio.wait({names, link})
     await _complete(svc, client, view, *_results(svc, message, names, link))
