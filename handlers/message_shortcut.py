@@ -2,9 +2,10 @@
 
 A trigger_id lasts 3 s from the click (Slack: "trigger_id expires in 3 seconds"), and
 chat.getPermalink can be slow or rate limited (a 429 with Retry-After: 3 is waited out
-here, once the modal is open) or refused (`channel_not_found` for a DM between two people or a private channel without the
-bot). So the modal opens first, with whatever the lookups gave within OPEN_BUDGET_S; what
-arrives later is added with views.update, and a missing link is said, not hidden.
+here, once the modal is open) or refused (`channel_not_found` for a DM between two people
+or a private channel without the bot). So the modal opens first, with whatever the lookups
+gave within OPEN_BUDGET_S; what arrives later is added with views.update, and a missing
+link is said, not hidden.
 """
 
 from __future__ import annotations
