@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 import handlers
 from bot.cases.home import home_view
+from bot.cases.linking import Linker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.context import Delivery, HoldRules
@@ -61,6 +62,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
         settings.stale_business_days,
     )
     worker_id = worker_name()
+    linker = Linker(cipher, policy, settings.link_threshold)
     delivery = Delivery(
         sessions=sessions,
         clock=clock,
@@ -76,6 +78,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
             hold_recheck=timedelta(seconds=settings.hold_recheck_seconds),
             receipt_wait=timedelta(seconds=settings.receipt_wait_seconds),
         ),
+        supervisor_view=linker.with_links,
     )
     svc = Services(
         settings=settings,

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     quiet_hours: str = Field(
         "20:00-08:00", alias="KASUHARA_QUIET_HOURS", pattern=r"^\d\d:\d\d-\d\d:\d\d$"
     )
+    # Reports about one customer (this one included) at which the alert quotes the policy's
+    # passage on the police and lawyers and suggests involving them.
+    link_threshold: int = Field(3, alias="KASUHARA_LINK_THRESHOLD", ge=2)
+    # Printed at the head of a case record; empty: the Slack workspace's name.
+    organisation: str = Field("", alias="KASUHARA_ORGANISATION", max_length=200)
     outbox_lease_seconds: float = Field(60, alias="KASUHARA_OUTBOX_LEASE_SECONDS", gt=0)
     # How often a message held for a fix in Slack (channel, token, user) is tried again.
     hold_recheck_seconds: float = Field(60, alias="KASUHARA_HOLD_RECHECK_SECONDS", gt=0)

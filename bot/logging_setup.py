@@ -36,6 +36,8 @@ HELD = {
     "urllib3": logging.INFO,
     "matplotlib": logging.WARNING,
     "PIL": logging.WARNING,
+    "fpdf": logging.WARNING,  # the case record: font subsetting chatter
+    "fontTools": logging.WARNING,
 }
 BOLT_LOGGER = "slack_bolt.AsyncApp"
 SECRET_SETTINGS = (

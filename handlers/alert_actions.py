@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cases import actions
 from bot.cases.domain import OUTCOME_MAX
 from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
+from bot.record.produce import RecordNotSent, send_record
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.home import after_case_click, from_home
@@ -20,6 +22,8 @@ from handlers.ids import Action, Block, Callback, case_action_id, row_id
 from handlers.routes import Routes
 from handlers.slack_limits import MODAL_TITLE_MAX, PLACEHOLDER_MAX
 from handlers.text import clean, plain, section
+
+log = logging.getLogger("kasuhara.handlers")
 
 
 def _case_id(body: dict[str, Any]) -> int | None:
@@ -54,6 +58,37 @@ async def handle_case_button(
         await after_case_click(svc, client, body, result)
     else:
         await _notify(svc, respond, result)
+
+
+async def handle_record_button(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+) -> None:
+    """The case record (PDF) to the supervisor who asked, by DM; membership is checked at
+    the click, as for every alert button."""
+    await ack()
+    svc: Services = context["svc"]
+    actor = str(as_dict(body.get("user")).get("id", ""))
+    case_id = _case_id(body)
+    if case_id is None:
+        return
+    if not await svc.is_member(svc.settings.supervisor_channel, actor):
+        await _notify(
+            svc, respond, await refuse(svc, case_id=case_id, actor=actor, action="record")
+        )
+        return
+    try:
+        produced = await send_record(svc, case_id=case_id, actor=actor)
+    except RecordNotSent as exc:
+        # Slack refused the upload (audited), or the case could not be read: nothing was
+        # sent, and the supervisor waiting for the DM is told so.
+        log.warning("record case_id=%s not sent: %s", case_id, exc.reason)
+        await _notify(svc, respond, ActionResult(False, "record.failed"))
+        return
+    if produced is None:
+        await _notify(svc, respond, ActionResult(False, "actions.case_missing"))
+        return
+    values = {"case_number": produced.case_number, "pages": str(produced.pages)}
+    await _notify(svc, respond, ActionResult(False, "record.sent", values))
 
 
 def build_resolve_modal(svc: Services, case_id: int, case_number: str) -> dict[str, Any]:
@@ -182,3 +217,4 @@ def register(app: Routes) -> None:
     for alert_button in ALERT_BUTTONS:
         app.action(alert_button.action_id)(alert_button.listener)
     app.view(Callback.RESOLVE)(handle_resolve_submission)
+    app.action(Action.RECORD)(handle_record_button)

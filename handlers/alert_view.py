@@ -9,7 +9,8 @@ from typing import Any, Protocol
 from bot.cases.domain import CaseView
 from bot.messages import Catalog
 from handlers.alert_actions import ALERT_BUTTONS
-from handlers.ids import Block
+from handlers.alert_links import link_blocks
+from handlers.ids import Action, Block
 from handlers.slack_limits import (
     CONFIRM_BUTTON_MAX,
     CONFIRM_TEXT_MAX,
@@ -173,10 +174,20 @@ def build_alert(case: CaseView, cat: Catalog, labels: dict[int, str], fmt: Fmt) 
     if case.urgent and case.status == "new":
         blocks.append(section(cat.t("alert.here_prefix")))
     blocks += [{"type": "section", "fields": _fields(case, cat, labels, fmt)}, *_body(case, cat)]
+    blocks += link_blocks(case, cat, fmt)
     blocks.append(context("\n".join(_status_lines(case, cat, fmt))))
     if case.status != "resolved":
         blocks.append(_buttons(case, cat))
+    if not case.purged:
+        blocks.append(_record_button(case, cat))
     return {"text": text, "blocks": blocks}
+
+
+def _record_button(case: CaseView, cat: Catalog) -> dict[str, Any]:
+    """Stays after resolution: the record with the outcome is what the police or a lawyer
+    needs. Its own block, so a resolved alert offers nothing else."""
+    element = button(cat.t("alert.btn_record"), Action.RECORD, str(case.id))
+    return {"type": "actions", "block_id": Block.RECORD_ACTIONS, "elements": [element]}
 
 
 def format_time(moment: datetime) -> str:

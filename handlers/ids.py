@@ -21,10 +21,12 @@ class Block(StrEnum):
     BEHAVIOURS = "report.behaviours"
     DESCRIPTION = "report.description"
     CUSTOMER = "report.customer"
+    CUSTOMER_KEY = "report.customer_key"
     URGENCY = "report.urgency"
     SUPPORT = "report.support"
     OUTCOME = "case.outcome"
     ALERT_ACTIONS = "case.actions"
+    RECORD_ACTIONS = "case.record_actions"
     CHECKIN_ACTIONS = "checkin.actions"
     QUESTION = "home.question"
 
@@ -35,9 +37,11 @@ class Action(StrEnum):
     BEHAVIOURS = "behaviours"
     DESCRIPTION = "description"
     CUSTOMER = "customer"
+    CUSTOMER_KEY = "customer_key"
     URGENCY = "urgency"
     SUPPORT = "support"
     OUTCOME = "outcome"
+    RECORD = "case.record"  # the case record (PDF); not a case action: it changes nothing
     CHECKIN_OK = "checkin.ok"
     CHECKIN_HELP = "checkin.help"
     HOME_REPORT = "home.report"
@@ -62,6 +66,7 @@ FIELD_BLOCKS = {
     "behaviours": Block.BEHAVIOURS,
     "description": Block.DESCRIPTION,
     "customer": Block.CUSTOMER,
+    "customer_key": Block.CUSTOMER_KEY,
     "urgency": Block.URGENCY,
     "support": Block.SUPPORT,
 }

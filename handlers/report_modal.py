@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, validate_report
 from bot.cases.intake import ReportNotSaved, submit_report
 from bot.clock import within
+from bot.privacy.customer_key import KEY_INPUT_MAX, KEY_MIN
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.ids import FIELD_BLOCKS, Block, Callback
@@ -85,10 +86,13 @@ def _time_left(context: AsyncBoltContext) -> float:
 
 
 def _messages(svc: Services, errors: dict[str, str], description: str) -> dict[str, str]:
-    values = {"limit": DESCRIPTION_MAX, "length": len(description)}
-    if "customer" in errors:
-        values["limit"] = CUSTOMER_MAX
-    return {FIELD_BLOCKS[f]: svc.catalog.t(key, **values) for f, key in errors.items()}
+    limits = {"customer": CUSTOMER_MAX, "customer_key": KEY_INPUT_MAX}
+    return {
+        FIELD_BLOCKS[f]: svc.catalog.t(
+            key, limit=limits.get(f, DESCRIPTION_MAX), length=len(description), minimum=KEY_MIN
+        )
+        for f, key in errors.items()
+    }
 
 
 async def handle_report_shortcut(

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, ContactChannel, ReportInput, Support
 from bot.messages import Catalog
+from bot.privacy.customer_key import KEY_INPUT_MAX
 from handlers.envelope import as_dict
 from handlers.ids import Action, Block, Callback
 from handlers.slack_limits import (
@@ -145,6 +146,7 @@ def build_report_modal(
             },
             optional=True,
         ),
+        _customer_key_input(cat),
         _input(
             Block.URGENCY, cat.t("modal.urgency_label"), _radio(Action.URGENCY, urgency, "after")
         ),
@@ -161,6 +163,24 @@ def build_report_modal(
         "private_metadata": _metadata(source),
         "blocks": blocks,
     }
+
+
+def _customer_key_input(cat: Catalog) -> dict[str, Any]:
+    """Optional; used only to link reports about the same customer (stored encrypted, and
+    as a keyed hash: bot/privacy/customer_key.py)."""
+    element = {
+        "type": "plain_text_input",
+        "action_id": Action.CUSTOMER_KEY,
+        "max_length": KEY_INPUT_MAX,
+        "placeholder": plain(cat.t("modal.customer_key_placeholder"), 150),
+    }
+    return _input(
+        Block.CUSTOMER_KEY,
+        cat.t("modal.customer_key_label"),
+        element,
+        optional=True,
+        hint=cat.t("modal.customer_key_hint"),
+    )
 
 
 def _value(values: dict[str, Any], block: Block, action: Action) -> dict[str, Any]:
@@ -221,4 +241,5 @@ def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime
         urgent=_selected(values, Block.URGENCY, Action.URGENCY) == "urgent",
         support=_selected(values, Block.SUPPORT, Action.SUPPORT) or Support.NONE,
         source_permalink=clean(permalink) if isinstance(permalink, str) else None,
+        customer_key=_text(values, Block.CUSTOMER_KEY, Action.CUSTOMER_KEY).strip() or None,
     )

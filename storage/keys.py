@@ -11,7 +11,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import Report
 
 # Every column that holds report text encrypted with KASUHARA_DATA_KEY.
-ENCRYPTED_COLUMNS = ("description_enc", "customer_enc", "source_permalink_enc", "outcome_enc")
+ENCRYPTED_COLUMNS = (
+    "description_enc",
+    "customer_enc",
+    "source_permalink_enc",
+    "outcome_enc",
+    "customer_key_enc",
+)
+# Keyed with a key derived from KASUHARA_DATA_KEY: rewritten on rotation, purged with the text.
+KEYED_HASH_COLUMNS = ("customer_key_hash",)
 
 
 async def reports_after(session: AsyncSession, *, after_id: int, limit: int) -> Sequence[Report]:
@@ -27,9 +35,9 @@ async def reports_after(session: AsyncSession, *, after_id: int, limit: int) -> 
 
 
 async def set_encrypted(session: AsyncSession, *, case_id: int, values: dict[str, str]) -> None:
-    unknown = set(values) - set(ENCRYPTED_COLUMNS)
+    unknown = set(values) - set(ENCRYPTED_COLUMNS) - set(KEYED_HASH_COLUMNS)
     if unknown:
-        raise ValueError(f"not encrypted columns: {sorted(unknown)}")
+        raise ValueError(f"not encrypted or keyed columns: {sorted(unknown)}")
     stmt = update(Report).where(col(Report.id) == case_id).values(**values)
     await session.exec(stmt)
 

@@ -57,6 +57,10 @@ class Report(SQLModel, table=True):
     description_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     customer_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     source_permalink_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The customer key as typed (encrypted, for supervisors to read) and its canonical form's
+    # keyed hash (bot/privacy/customer_key.py), which links reports about the same customer.
+    customer_key_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    customer_key_hash: str | None = Field(default=None, max_length=64, index=True)
     description_length: int = 0
     status: str = Field(default=CaseStatus.NEW, max_length=16, index=True)
     acknowledged_at: datetime | None = Field(default=None, sa_column=_utc_column())

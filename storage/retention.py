@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.keys import ENCRYPTED_COLUMNS
+from storage.keys import ENCRYPTED_COLUMNS, KEYED_HASH_COLUMNS
 from storage.models import CaseStatus, OutboxMessage, OutboxStatus, Report
 
 EMPTY_PAYLOAD = "{}"
@@ -34,8 +34,10 @@ async def purgeable_reports(
 
 
 async def clear_report_text(session: AsyncSession, *, case_ids: Sequence[int], at: datetime) -> int:
-    """Drop every encrypted column; the figures the digest counts stay."""
-    values: dict[str, object] = dict.fromkeys(ENCRYPTED_COLUMNS) | {"purged_at": at}
+    """Drop every encrypted column and the customer key's hash (a purged case links to
+    nothing); the figures the digest counts stay."""
+    columns = ENCRYPTED_COLUMNS + KEYED_HASH_COLUMNS
+    values: dict[str, object] = dict.fromkeys(columns) | {"purged_at": at}
     stmt = (
         update(Report)
         .where(col(Report.id).in_(list(case_ids)))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.privacy.customer_key import KEY_INPUT_MAX, normalise
+
 DESCRIPTION_MAX = 3000
 CUSTOMER_MAX = 500
 OUTCOME_MAX = 2000
@@ -41,6 +43,28 @@ class ReportInput:
     urgent: bool
     support: str
     source_permalink: str | None = None
+    customer_key: str | None = None  # as typed; see bot/privacy/customer_key.py
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """An earlier report about the same customer: its number, dates and state, nothing more."""
+
+    case_number: str
+    created_at: datetime
+    status: str
+    escalated: bool
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """For supervisors only: the earlier reports about this case's customer."""
+
+    total: int  # earlier reports, all of them
+    earlier: tuple[LinkedCase, ...]  # the newest of them, newest first
+    suggest_escalation: bool  # this report makes the configured count
+    policy_text: str | None  # the passage on working with the police and lawyers, verbatim
+    policy_heading: str | None  # its section, e.g. "3. カスタマーハラスメントへの対応姿勢"
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,8 @@ class CaseView:
     alert_channel: str | None
     alert_ts: str | None
     purged: bool
+    customer_key: str | None = None
+    links: CaseLinks | None = None  # filled only where supervisors read the case
 
 
 def validate_report(data: ReportInput, now: datetime, behaviours: frozenset[int]) -> dict[str, str]:
@@ -86,6 +112,10 @@ def validate_report(data: ReportInput, now: datetime, behaviours: frozenset[int]
         errors["description"] = "errors.description_too_long"
     if data.customer and len(data.customer) > CUSTOMER_MAX:
         errors["customer"] = "errors.customer_too_long"
+    if data.customer_key and len(data.customer_key) > KEY_INPUT_MAX:
+        errors["customer_key"] = "errors.customer_key_too_long"
+    elif data.customer_key and normalise(data.customer_key) is None:
+        errors["customer_key"] = "errors.customer_key_unusable"
     if data.contact_channel not in ContactChannel.__members__.values():
         errors["contact"] = "errors.invalid_choice"
     if data.support not in Support.__members__.values():

@@ -13,6 +13,7 @@ from bot.cases.domain import CaseView, ReportInput, join_numbers
 from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT, ALERT_PART, RECEIPT, enqueue_message
+from bot.privacy.customer_key import normalise
 from bot.services import Services
 from storage.audit import add_audit
 from storage.models import Report
@@ -57,11 +58,18 @@ def _new_report(
         description_enc=encrypt(data.description),
         customer_enc=encrypt(data.customer or None),
         source_permalink_enc=encrypt(data.source_permalink),
+        customer_key_enc=encrypt(data.customer_key),
+        customer_key_hash=_key_hash(svc, data.customer_key),
         description_length=len(data.description),
         reminder_after_s=reminder_s,
         escalate_after_s=escalate_s,
         view_id=view_id,
     )
+
+
+def _key_hash(svc: Services, customer_key: str | None) -> str | None:
+    canonical = normalise(customer_key)
+    return svc.cipher.keyed_hash(canonical) if canonical else None
 
 
 async def submit_report(

@@ -43,6 +43,7 @@ def to_view(cipher: Cipher, report: Report, *, tolerant: bool = False) -> CaseVi
         alert_channel=report.alert_channel,
         alert_ts=report.alert_ts,
         purged=report.purged_at is not None,
+        customer_key=decrypt(report.customer_key_enc),
     )
 
 

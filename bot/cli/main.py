@@ -173,6 +173,29 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from bot.record.terminal import record_for_terminal
+
+    out = sys.stdout.buffer if args.output is None else None
+    if out is not None and sys.stdout.isatty():
+        print(
+            "kasuhara-bot: a PDF is not for the terminal: redirect it (> file.pdf)", file=sys.stderr
+        )
+        return 2
+    settings = load_settings()
+    produced = asyncio.run(record_for_terminal(settings, _cipher(settings), args.case))
+    if produced is None:
+        print(f"kasuhara-bot: no case {args.case}", file=sys.stderr)
+        return 1
+    if out is None:
+        Path(args.output).write_bytes(produced.content)
+    else:
+        out.write(produced.content)
+        out.flush()
+    print(f"{produced.case_number}: {produced.pages} pages", file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, tuple[Command, str]] = {
     "run": (cmd_run, "serve Slack (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)"),
     "demo": (cmd_demo, "play the whole story against the local Slack stand-in"),
@@ -184,6 +207,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "rotate-key": (cmd_rotate_key, "re-encrypt stored text under the first KASUHARA_DATA_KEY"),
     "purge": (cmd_purge, "remove the text of closed cases past retention"),
     "audit": (cmd_audit, "print a case's audit history"),
+    "record": (cmd_record, "write a case record (PDF) to standard output, audited"),
 }
 
 
@@ -203,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--older-than", type=_age, help="e.g. 3y, 18m, 6w, 90d (default KASUHARA_RETENTION)"
     )
     sub.choices["audit"].add_argument("--case", required=True, help="e.g. KH-2026-0001")
+    sub.choices["record"].add_argument("case", help="e.g. KH-2026-0001")
+    sub.choices["record"].add_argument("-o", "--output", help="a file instead of standard output")
     policy = sub.add_parser("policy", help="policy documents")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     check = policy_sub.add_parser(

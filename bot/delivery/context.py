@@ -6,6 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cases.domain import CaseView
 from bot.clock import Clock
 from bot.delivery.render import Message, Renderer
 from bot.delivery.slack_io import ChannelVerdict, SlackGateway
@@ -25,6 +28,11 @@ class HoldRules:
     receipt_wait: timedelta
 
 
+# Completes a case for the supervisors' alert inside the delivery's read (the reports linked
+# to it: bot/cases/linking.py); never applied to what staff receive.
+SupervisorView = Callable[[AsyncSession, CaseView], Awaitable[CaseView]]
+
+
 @dataclass
 class Delivery:
     sessions: Sessions
@@ -41,6 +49,7 @@ class Delivery:
     # Draws a person's Home (bot/cases/home.py home_view); set by the composition root once
     # the services exist, since drawing a Home asks for roles and reads the queue.
     home: Callable[[str], Awaitable[Message]] | None = None
+    supervisor_view: SupervisorView | None = None
 
     def note_channel(self, channel: str, verdict: ChannelVerdict) -> None:
         """Remember a channel's verdict (at start, before each post, after a refusal)."""

@@ -80,7 +80,7 @@ class Sender:
 
     async def _case_content(self, row: OutboxMessage, payload: Message, safe: bool) -> str | None:
         # A thread line shows no report text: it goes out even when the text cannot be read.
-        case = await self._case(row.case_id, strict=row.kind != THREAD)
+        case = await self._case(row.case_id, strict=row.kind != THREAD, supervisors=True)
         if case is None:
             return None
         renderer = self.ctx.renderer
@@ -164,12 +164,17 @@ class Sender:
         if morning > now:
             raise Deferred(morning)
 
-    async def _case(self, case_id: int | None, strict: bool = True) -> CaseView | None:
+    async def _case(
+        self, case_id: int | None, strict: bool = True, supervisors: bool = False
+    ) -> CaseView | None:
+        """The case; for the supervisors' channel with what `supervisor_view` adds."""
         async with self.ctx.sessions.begin() as session:
             report = await get_report(session, case_id=case_id or 0)
             if report is None:
                 return None
             try:
-                return to_view(self.ctx.cipher, report, tolerant=not strict)
+                case = to_view(self.ctx.cipher, report, tolerant=not strict)
             except DataKeyError as exc:
                 raise Unreadable(str(exc)) from exc
+            view = self.ctx.supervisor_view
+            return await view(session, case) if supervisors and view else case

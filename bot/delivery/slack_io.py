@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,6 +238,27 @@ class SlackGateway:
         name = profile.get("display_name") or profile.get("real_name") or info.get("real_name")
         return str(name or info.get("name") or "") or None
 
+    async def thread(self, channel: str, ts: str, pages: int = 20) -> list[dict[str, Any]]:
+        """Every message of a thread, the parent first (conversations.replies, 200 a page)."""
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(pages):
+            resp = await self.client.conversations_replies(
+                channel=channel, ts=ts, limit=200, cursor=cursor
+            )
+            found.extend(resp.get("messages", []))
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return found
+
+    async def user_name(self, user: str) -> str | None:
+        """The person's real name (or display name) as Slack shows it; users.info."""
+        resp = await self.client.users_info(user=user)
+        info = resp.get("user") or {}
+        profile = info.get("profile") or {}
+        return info.get("real_name") or profile.get("display_name") or info.get("name")
+
     async def user_tz(self, user: str) -> str | None:
         resp = await self.client.users_info(user=user)
         return (resp.get("user") or {}).get("tz")
@@ -298,6 +320,31 @@ def case_metadata(case_id: int, case_number: str, outbox_id: int) -> dict[str, A
 
 def message_metadata(outbox_id: int) -> dict[str, Any]:
     return {"event_type": MESSAGE_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}}
+
+
+_REFERENCE = re.compile(r"<([^<>]*)>")
+
+
+def plain_text(text: str, names: dict[str, str] | None = None) -> str:
+    """Slack's message text as a person reads it: `<@U1>` → `@name`, `<#C1|general>` →
+    `#general`, `<!here>` → `@here`, `<!date^…|fallback>` → its fallback, `<url|label>` →
+    `label (url)`, then &amp;, &lt;, &gt; unescaped (Slack's own escaping:
+    api.slack.com/reference/surfaces/formatting). `names` maps user ids to names."""
+
+    def one(match: re.Match[str]) -> str:
+        inner, _, label = match.group(1).partition("|")
+        label = label.lstrip("@#")
+        if inner.startswith("@"):
+            return "@" + (label or (names or {}).get(inner[1:], inner[1:]))
+        if inner.startswith("#"):
+            return "#" + (label or inner[1:])
+        if inner.startswith("!"):
+            command = inner[1:].split("^")[0]
+            return label if command == "date" else "@" + (label or command)
+        return f"{label} ({inner})" if label and label != inner else inner
+
+    readable = _REFERENCE.sub(one, text)
+    return readable.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def dumps(message: dict[str, Any]) -> str:

@@ -188,6 +188,7 @@ def report_state(
     contact: str = "phone",
     behaviours: tuple[int, ...] = (),
     customer: str = "",
+    customer_key: str = "",
     urgent: bool = False,
     support: str = "none",
     occurred: datetime | None = None,
@@ -207,6 +208,9 @@ def report_state(
         },
         "report.description": {"description": {"type": "plain_text_input", "value": description}},
         "report.customer": {"customer": {"type": "plain_text_input", "value": customer or None}},
+        "report.customer_key": {
+            "customer_key": {"type": "plain_text_input", "value": customer_key or None}
+        },
         "report.urgency": {"urgency": select("radio_buttons", "urgent" if urgent else "after")},
         "report.support": {"support": select("radio_buttons", support)},
     }

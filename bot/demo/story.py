@@ -88,7 +88,11 @@ async def _report(story: Story) -> dict[str, Any]:
         user_id=reporter,
         view_id=view_id,
         values=report_state(
-            DESCRIPTION, customer="契約者 Y様(60代男性)", urgent=True, support="boss"
+            DESCRIPTION,
+            customer="契約者 Y様(60代男性)",
+            customer_key="加入者番号 12-3456-789",
+            urgent=True,
+            support="boss",
         ),
     )
     await h.settle()
@@ -195,8 +199,31 @@ async def _home(story: Story) -> None:
         story.show(user, "(ホーム) " + message_text(h.standin.home_views[user], story.names))
 
 
+async def _same_customer(story: Story) -> None:
+    h = story.h
+    story.scene("10. 同じお客さまについて3件目の報告 → 過去の報告と方針の記載、事案記録(PDF)")
+    for number, text in (
+        ("１２３４５６７８９", "また同じ方から電話。"),
+        ("123456789", "本日も来店。"),
+    ):
+        view_id = await _open(story, STAFF[0])
+        await h.driver.view_submission(
+            user_id=STAFF[0],
+            view_id=view_id,
+            values=report_state(f"{text}前回と同じ要求を繰り返された。", customer_key=number),
+        )
+        await h.settle()
+    story.channel(SUPERVISORS, "管理者チャンネル")
+    alert = h.standin.messages(SUPERVISORS)[-1]
+    before = len(h.standin.files)
+    await story.click(SUPERVISOR_IDS[0], "case.record", alert)
+    story.show(SUPERVISOR_IDS[0], h.standin.ephemerals[-1]["text"])
+    for upload in h.standin.files[before:]:
+        story.say(indent(f"📎 (DM) {upload['title']}({len(upload['bytes'] or b'')} バイトのPDF)"))
+
+
 async def _question(story: Story) -> None:
-    story.scene("10. 方針について質問する")
+    story.scene("11. 方針について質問する")
     for question in (
         "客に土下座しろって言われた",
         "何回も同じことで電話してくる",
@@ -220,6 +247,7 @@ async def run_demo(say: Say, extra: list[Callable[[Story], Any]] | None = None) 
             await _followups(story)
             await _digest(story)
             await _home(story)
+            await _same_customer(story)
             for step in extra or []:
                 await step(story)
             await _question(story)

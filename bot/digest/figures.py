@@ -12,6 +12,7 @@ from bot.cases.domain import ContactChannel
 from bot.digest.weeks import WeekSpan, iso_label, local_midnight
 from bot.policy.document import PolicyDocument
 from storage import digest_queries as q
+from storage.links import repeat_reports
 
 TREND_WEEKS = 8
 AGE_EDGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
@@ -47,6 +48,9 @@ class DigestFigures:
     escalations: int
     help_checkins: int
     trend: tuple[TrendPoint, ...]  # oldest first; the last is this week
+    # Reports about a customer with an earlier report (linked by the customer key's hash):
+    # a count, never which customer.
+    repeat_customers: int = 0
 
     @property
     def complete(self) -> bool:
@@ -91,6 +95,7 @@ async def compute_figures(
         escalations=await q.escalations(session, **window),
         help_checkins=await q.help_checkins(session, **window),
         trend=tuple(TrendPoint(iso_label(m), m, n) for m, n in zip(mondays, trend, strict=True)),
+        repeat_customers=await repeat_reports(session, **window),
     )
 
 

@@ -173,6 +173,7 @@ def _state(f: DigestFigures, cat: Catalog) -> list[str]:
         [
             cat.t("digest.escalations", count=f.escalations),
             cat.t("digest.help_checkins", count=f.help_checkins),
+            cat.t("digest.repeat_customers", count=f.repeat_customers),
         ]
     )
     return [opened, followups]

@@ -16,7 +16,7 @@ from storage.reports import get_report_by_number
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
 
 
-def _detail(raw: str) -> str:
+def detail_text(raw: str) -> str:
     """`key=value` pairs; audit details hold ids, counts and names, never report text."""
     try:
         detail = json.loads(raw or "{}")
@@ -32,7 +32,7 @@ def _local(event: AuditEvent, zone: ZoneInfo) -> str:
 
 
 def format_events(events: Sequence[AuditEvent], zone: ZoneInfo) -> list[str]:
-    rows = [(_local(e, zone), e.actor_id, e.action, _detail(e.detail)) for e in events]
+    rows = [(_local(e, zone), e.actor_id, e.action, detail_text(e.detail)) for e in events]
     actor_width = max((len(r[1]) for r in rows), default=0)
     action_width = max((len(r[2]) for r in rows), default=0)
     return [

@@ -1,4 +1,5 @@
-"""Rotating KASUHARA_DATA_KEY: re-encrypt every stored text under the first (new) key.
+"""Rotating KASUHARA_DATA_KEY: re-encrypt every stored text under the first (new) key, and
+re-hash each customer key under the hash key derived from it.
 
 Run with `KASUHARA_DATA_KEY="NEW,OLD"`. Rows already under NEW are left alone, so a second
 run (or a run after a crash half way) changes nothing and reports 0; once it does, OLD can
@@ -14,6 +15,7 @@ from datetime import datetime
 from cryptography.fernet import InvalidToken
 
 from bot.privacy.crypto import Cipher, DataKeyError
+from bot.privacy.customer_key import normalise
 from storage.audit import add_audit
 from storage.db import Sessions
 from storage.keys import ENCRYPTED_COLUMNS, newest_encrypted, reports_after, set_encrypted
@@ -55,7 +57,20 @@ def rotated_values(cipher: Cipher, newest: Cipher, report: Report) -> dict[str, 
                 f"{report.case_number}: {name} cannot be opened with any key in "
                 "KASUHARA_DATA_KEY; nothing after it was changed"
             ) from None
+    rehashed = _rehashed(cipher, newest, report)
+    if rehashed is not None:
+        changes["customer_key_hash"] = rehashed
     return changes
+
+
+def _rehashed(cipher: Cipher, newest: Cipher, report: Report) -> str | None:
+    """The customer key's hash under the new key, when the stored one is not (the key is
+    read back from its encrypted column: the hash alone cannot be carried over)."""
+    canonical = normalise(cipher.decrypt(report.customer_key_enc))
+    if canonical is None:
+        return None
+    fresh = newest.keyed_hash(canonical)
+    return None if fresh == report.customer_key_hash else fresh
 
 
 async def _rotate_batch(

@@ -8,9 +8,11 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from sqlmodel import select
 
 from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, STAFF, Harness, running_harness
 from bot.logging_setup import SafeFormatter, configure_logging, fingerprint
+from storage.models import Report
 from tests.app.helpers import alerts, click, submit
 from tests.privacy.story import SATO, resolve
 
@@ -20,7 +22,17 @@ OUTCOME = "ログ確認用の結果:警察に被害届を提出"
 COMMAND_QUESTION = "ログ確認用の質問 土下座しろと言われたらどうすればいい"
 DM_QUESTION = "ログ確認用のDM質問 何回も同じことで電話してくる"
 MENTION_QUESTION = "ログ確認用のメンション質問 SNSで名前をさらされた"
-TEXTS = (DESCRIPTION, CUSTOMER, OUTCOME, COMMAND_QUESTION, DM_QUESTION, MENTION_QUESTION)
+CUSTOMER_KEY = "ログ確認用の契約番号 03-9876-5432"
+TEXTS = (
+    DESCRIPTION,
+    CUSTOMER,
+    OUTCOME,
+    COMMAND_QUESTION,
+    DM_QUESTION,
+    MENTION_QUESTION,
+    CUSTOMER_KEY,
+    "0398765432",  # the key's canonical form
+)
 
 
 @pytest.fixture
@@ -37,11 +49,13 @@ def console(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
 
 
 async def _story(h: Harness) -> None:
-    await submit(h, DESCRIPTION, customer=CUSTOMER, behaviours=(4,))
-    [alert] = alerts(h)
+    await submit(h, DESCRIPTION, customer=CUSTOMER, customer_key=CUSTOMER_KEY, behaviours=(4,))
+    await submit(h, DESCRIPTION, customer_key=CUSTOMER_KEY)  # a linked report
+    alert = alerts(h)[0]
     await click(h, SATO, "case.ack", alert)
     await click(h, SATO, "case.take", alert)
     await resolve(h, alert, OUTCOME, user=SATO)
+    await click(h, SATO, "case.record", alerts(h)[1])
     await h.driver.slash_command(user_id=STAFF[1], command="/kasuhara", text=COMMAND_QUESTION)
     dm = h.standin.dm_channel(STAFF[1])
     await h.driver.deliver_message_event(h.standin.post_user_message(dm, STAFF[1], DM_QUESTION))
@@ -79,6 +93,11 @@ async def test_a_whole_story_logs_no_text_and_no_secret(
     logged = _everything(caplog, console)
     assert "report saved case=KH-" in logged  # the story did log, by id and length
     assert "question answered length=" in logged
+    assert "record produced case=KH-2026-0002" in logged
+    async with h.svc.sessions() as session:
+        hashes = [r.customer_key_hash for r in (await session.exec(select(Report))).all()]
+    assert len(set(hashes)) == 1 and hashes[0]
+    assert hashes[0] not in logged
     for text in TEXTS:
         assert text not in logged
         assert text[:12] not in logged  # not even a prefix
