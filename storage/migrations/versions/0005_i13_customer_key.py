@@ -1,7 +1,7 @@
 """customer key: encrypted as typed, and its keyed hash for linking reports
 
-Revision ID: 0004_i13
-Revises: 0003_i10
+Revision ID: 0005_i13
+Revises: 0004_i12
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-revision: str = "0004_i13"
-down_revision: str | None = "0003_i10"
+revision: str = "0005_i13"
+down_revision: str | None = "0004_i12"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
