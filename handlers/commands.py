@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.lifecycle import reports_of
 from bot.delivery.errors import error_code
+from bot.delivery.slack_text import readable
 from bot.services import Services
 from handlers import hr
 from handlers.alert_view import reader_time
@@ -18,7 +19,6 @@ from handlers.answer_view import build_answer
 from handlers.ids import COMMAND
 from handlers.report_modal import open_report_modal
 from handlers.routes import Routes
-from handlers.text import readable
 
 log = logging.getLogger("kasuhara.handlers")
 

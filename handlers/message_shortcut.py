@@ -19,13 +19,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.errors import Action, classify
+from bot.delivery.slack_text import ReadMessage, mentioned_users, read_message
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.ids import Callback
 from handlers.report_modal import behaviour_options, open_report_modal
 from handlers.report_view import SourceLink, build_report_modal
 from handlers.routes import Routes
-from handlers.text import ReadMessage, mentioned_users, read_message
 
 log = logging.getLogger("kasuhara.handlers")
 

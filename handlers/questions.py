@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
+from bot.delivery.slack_text import mentioned_users, read_message
 from bot.services import Services
 from handlers.answer_view import build_answer, build_empty_question
 from handlers.routes import Routes
-from handlers.text import mentioned_users, read_message
 
 log = logging.getLogger("kasuhara.handlers")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,31 +319,6 @@ def case_metadata(case_id: int, case_number: str, outbox_id: int) -> dict[str, A
 
 def message_metadata(outbox_id: int) -> dict[str, Any]:
     return {"event_type": MESSAGE_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}}
-
-
-_REFERENCE = re.compile(r"<([^<>]*)>")
-
-
-def plain_text(text: str, names: dict[str, str] | None = None) -> str:
-    """Slack's message text as a person reads it: `<@U1>` → `@name`, `<#C1|general>` →
-    `#general`, `<!here>` → `@here`, `<!date^…|fallback>` → its fallback, `<url|label>` →
-    `label (url)`, then &amp;, &lt;, &gt; unescaped (Slack's own escaping:
-    api.slack.com/reference/surfaces/formatting). `names` maps user ids to names."""
-
-    def one(match: re.Match[str]) -> str:
-        inner, _, label = match.group(1).partition("|")
-        label = label.lstrip("@#")
-        if inner.startswith("@"):
-            return "@" + (label or (names or {}).get(inner[1:], inner[1:]))
-        if inner.startswith("#"):
-            return "#" + (label or inner[1:])
-        if inner.startswith("!"):
-            command = inner[1:].split("^")[0]
-            return label if command == "date" else "@" + (label or command)
-        return f"{label} ({inner})" if label and label != inner else inner
-
-    readable = _REFERENCE.sub(one, text)
-    return readable.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def dumps(message: dict[str, Any]) -> str:

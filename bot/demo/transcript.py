@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-USER = re.compile(r"<@([A-Z0-9]+)>")
-SPECIAL = re.compile(r"<!(here|channel|everyone)>")
-DATE = re.compile(r"<!date\^[0-9]+\^[^|>]*\|([^>]*)>")  # Slack shows it in the reader's zone
-LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
+from bot.delivery.slack_text import readable
 
 
 def _text(obj: Any, names: Mapping[str, str]) -> str:
     raw = obj.get("text", "") if isinstance(obj, dict) else str(obj or "")
-    raw = USER.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), raw)
-    raw = SPECIAL.sub(lambda m: "@" + m.group(1), raw)
-    raw = DATE.sub(lambda m: m.group(1), raw)
-    raw = LINK.sub(lambda m: f"{m.group(2)}🔗", raw)
-    return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return readable(raw, names)
 
 
 def _block_lines(block: dict[str, Any], names: Mapping[str, str]) -> list[str]:

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.cases.domain import CaseView
 from bot.cases.linking import Linker
 from bot.cases.view import to_view
-from bot.delivery.slack_io import plain_text
+from bot.delivery.slack_text import readable
 from bot.services import Services
 from storage.audit import audit_for_case
 from storage.models import AuditEvent
@@ -158,7 +158,7 @@ async def gather_record(
             record.organisation = await _workspace_name(svc) or team_id
     if record.thread:
         record.thread = [
-            ThreadLine(t.user, t.at, plain_text(t.text, record.names)) for t in record.thread
+            ThreadLine(t.user, t.at, readable(t.text, record.names)) for t in record.thread
         ]
     return record
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.text import SLACK_FALLBACKS, mentioned_users, read_message, readable
+from bot.delivery.slack_text import SLACK_FALLBACKS, mentioned_users, read_message, readable
 
 NAMES = {"U0BOSS001": "sato"}
 

@@ -1,10 +1,10 @@
-"""Slack's message text as the case record prints it."""
+"""Slack's message text as the case record prints it (the one shared reader)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.delivery.slack_io import plain_text
+from bot.delivery.slack_text import readable as plain_text
 
 
 @pytest.mark.parametrize(
