@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from typing import Any
 
@@ -35,8 +36,9 @@ def app_web_app(database_url: str, api_url: str) -> web.Application:
 
 def bare_web_app(api_url: str) -> web.Application:
     """A Bolt app whose listeners only acknowledge, served the same way."""
+    client = make_client(BOT_TOKEN, api_url)
     bolt = AsyncApp(
-        client=make_client(BOT_TOKEN, api_url),
+        client=client,
         signing_secret=SIGNING_SECRET,
         process_before_response=False,
     )
@@ -46,12 +48,17 @@ def bare_web_app(api_url: str) -> web.Application:
 
     bolt.command(COMMAND)(just_ack)
     bolt.view(Callback.REPORT)(just_ack)
+    bolt.action(re.compile(".*"))(just_ack)
 
     async def slack_events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
+    async def close(_: web.Application) -> None:
+        await client.close()
+
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app.add_routes([web.post("/slack/events", slack_events)])
+    web_app.on_cleanup.append(close)
     return web_app
 
 

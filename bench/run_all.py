@@ -1,6 +1,6 @@
-"""Run every bench in bench/ one after another and print a summary table.
+"""Run every bench in bench/ one after another and print one table of the figures.
 
-    python bench/run_all.py            # about 4 minutes on the 2-core machine (`make bench`)
+    python bench/run_all.py            # about 6 minutes on the 2-core machine (`make bench`)
     python bench/run_all.py --quick    # smoke versions of all of them
     python bench/run_all.py --full     # the other benches with their own default arguments
 
@@ -10,6 +10,11 @@ where those alone would blow the budget: bench_digest.py's default includes 1,00
 over five minutes of loading here, so it gets `--sizes 100000` unless `--full`.
 With KASUHARA_BENCH_PG_URL set, the app benches also run on that PostgreSQL database (its
 `public` schema is dropped and recreated, as bench_digest.py does with it).
+
+The table at the end holds every ack figure as a ratio to the bare Bolt app measured in the
+same run (bench_ack.py), report → alert, connections per 100 calls to Slack, and start-up
+time and idle memory (bench_startup.py), each with its target and verdict; a list after it
+says how each bench ended and sums up the others' figures.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ack_report import HEADERS, rows_of
+from bench_startup import startup_rows
 from benchlib import table
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +44,7 @@ class Bench:
     args: tuple[str, ...] = ()
     quick: tuple[str, ...] = ("--quick",)
     ours: bool = True  # writes --json figures for the summary
+    pg: bool = True  # also run on KASUHARA_BENCH_PG_URL when set (if ours)
 
     def command(self, quick: bool, full: bool, extra: tuple[str, ...]) -> list[str]:
         args = self.quick if quick else () if full and not self.ours else self.args
@@ -45,6 +53,7 @@ class Bench:
 
 BENCHES = (
     Bench("bench_ack.py"),
+    Bench("bench_startup.py", pg=False),
     Bench("bench_followups.py"),
     Bench("bench_home.py"),
     Bench("bench_matcher.py", ours=False, quick=()),
@@ -58,17 +67,12 @@ class Outcome:
     status: str
     seconds: float
     figures: str
+    data: dict[str, Any] | None = None
 
 
 def summary_of(name: str, figures: Any) -> str:
-    if name.startswith("bench_ack"):
-        parts = [
-            f"{kind.split()[0]} p99 {figures[kind]['p99_ms']:.0f} ms"
-            f" ({figures[kind]['p99_ms'] / figures[kind]['bare_p99_ms']:.1f}× bare)"
-            for kind in ("slash command", "view submission")
-        ]
-        parts.append(f"alert p99 {figures['alert']['p99_ms']:.0f} ms")
-        return f"{figures['db']}: " + ", ".join(parts)
+    if name.startswith(("bench_ack", "bench_startup")):
+        return "in the table above"
     if name.startswith("bench_followups"):
         return (
             f"{figures['delivered']:,}/{figures['due']:,} sent once in "
@@ -92,10 +96,21 @@ def run(bench: Bench, args: Any, label: str, extra: tuple[str, ...] = ()) -> Out
         started = time.perf_counter()
         code = subprocess.run(command, check=False).returncode
         seconds = time.perf_counter() - started
-        figures = ""
-        if figures_path.exists():
-            figures = summary_of(bench.script, json.loads(figures_path.read_text()))
-    return Outcome(label, "ok" if code == 0 else f"exit {code}", seconds, figures)
+        data = json.loads(figures_path.read_text()) if figures_path.exists() else None
+        figures = summary_of(bench.script, data) if data else ""
+    return Outcome(label, "ok" if code == 0 else f"exit {code}", seconds, figures, data)
+
+
+def figures_table(outcomes: list[Outcome]) -> str:
+    """The one table: ack ratios per database, then start-up."""
+    rows: list[list[Any]] = []
+    for o in outcomes:
+        if o.data and o.name.startswith("bench_ack"):
+            rows += rows_of(o.data)
+    for o in outcomes:
+        if o.data and o.name.startswith("bench_startup"):
+            rows += startup_rows(o.data)
+    return table(HEADERS, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +126,15 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(Outcome(bench.script, "absent", 0.0, ""))
             continue
         outcomes.append(run(bench, args, bench.script))
-        if pg and bench.ours:
+        if pg and bench.ours and bench.pg:
             label = f"{bench.script} (PostgreSQL)"
             outcomes.append(run(bench, args, label, ("--database-url", pg)))
-    rows: list[list[Any]] = [[o.name, o.status, o.seconds, o.figures] for o in outcomes]
-    print("\n" + table(["bench", "status", "seconds", "figures"], rows))
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+    print(f"\n=== figures (ratios to a bare Bolt app in the same run); load average {load}")
+    print(figures_table(outcomes))
+    print()
+    for o in outcomes:
+        print(f"{o.name}: {o.status}, {o.seconds:.0f} s{'; ' + o.figures if o.figures else ''}")
     print(f"total {sum(o.seconds for o in outcomes):.0f} s")
     return 0 if all(o.status in ("ok", "absent") for o in outcomes) else 1
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
 import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -24,18 +25,21 @@ from bot.config import Settings
 from bot.delivery.context import Delivery, HoldRules
 from bot.delivery.holds import health as delivery_health
 from bot.delivery.outbox import Deliverer
+from bot.delivery.slack_http import PooledRespond, PooledWebClient
 from bot.delivery.slack_io import SlackGateway, make_client
 from bot.logging_setup import bolt_logger
 from bot.messages import catalog
 from bot.policy.document import load_policy
 from bot.policy.matcher import PolicyMatcher
 from bot.privacy.crypto import Cipher
-from bot.scheduler import start_scheduler
 from bot.services import Services
 from handlers.envelope import malformed
 from handlers.messages import SlackRenderer
 from storage.db import make_engine, make_sessions
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("kasuhara")
 
@@ -111,6 +115,9 @@ def create_app(svc: Services) -> AsyncApp:
         context["svc"] = svc
         # When the ack must be sent by, at the latest (loop time; KASUHARA_ACK_BUDGET_SECONDS).
         context["ack_deadline"] = asyncio.get_running_loop().time() + settings.ack_budget_seconds
+        client = svc.gateway.client
+        if context.response_url and isinstance(client, PooledWebClient):
+            context["respond"] = PooledRespond(context.response_url, client)
         return await next()
 
     @app.error
@@ -138,6 +145,30 @@ async def _readable(request: web.Request) -> AsyncBoltRequest | None:
         log.warning("malformed request refused: field %s", field)
         return None
     return bolt_request
+
+
+async def _start_scheduler(svc: Services) -> AsyncIOScheduler | None:
+    """The scheduler is not needed to answer Slack: APScheduler is imported in a thread while
+    the server starts listening (its import and entry-point scan take ~0.2 s), then started
+    here; its jobs' first runs then catch up on whatever fell due while the app was down."""
+    if not svc.settings.scheduler_enabled:
+        return None
+    module = await asyncio.to_thread(importlib.import_module, "bot.scheduler")
+    scheduler: AsyncIOScheduler = module.start_scheduler(svc)
+    return scheduler
+
+
+async def _stop_starting(task: asyncio.Task[AsyncIOScheduler | None]) -> AsyncIOScheduler | None:
+    """The scheduler if it got started; a start still under way is cancelled."""
+    if not task.done():
+        task.cancel()
+    try:
+        return await task
+    except asyncio.CancelledError:
+        return None
+    except Exception:
+        log.exception("the scheduler did not start")
+        return None
 
 
 def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web.Application:
@@ -171,12 +202,14 @@ def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web
     async def lifecycle(_: web.Application) -> AsyncIterator[None]:
         if migrate:
             await upgrade(svc.settings.database_url)
-        scheduler = start_scheduler(svc) if svc.settings.scheduler_enabled else None
+        scheduling = asyncio.create_task(_start_scheduler(svc))
         svc.deliverer.kick()  # whatever was pending before a restart goes out now
         yield
+        scheduler = await _stop_starting(scheduling)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         await svc.deliverer.close()
+        await svc.gateway.close()
         await svc.sessions.kw["bind"].dispose()
 
     web_app = web.Application(client_max_size=1024 * 1024)

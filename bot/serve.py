@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,6 +51,8 @@ async def serve(settings: Settings, cipher: Cipher) -> None:
     log.info("listening on :%d (healthz, slack/events)", settings.port)
     try:
         if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
             if settings.slack_app_token is None:
                 raise RuntimeError("SLACK_APP_TOKEN is required for Socket Mode")
             token = settings.slack_app_token.get_secret_value()

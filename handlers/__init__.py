@@ -14,6 +14,7 @@ from handlers import (
     message_events,
     message_shortcut,
     organisation,
+    prompt_ack,
     questions,
     report_modal,
 )
@@ -21,8 +22,10 @@ from handlers.routes import Routes
 
 
 def register_all(app: AsyncApp) -> None:
-    """Every surface's listeners, each behind the after-ack guard (handlers/routes.py)."""
+    """Every surface's listeners, each behind the after-ack guard (handlers/routes.py); the
+    runner that answers Slack at the ack (handlers/prompt_ack.py)."""
     routes = Routes(app)
+    prompt_ack.register(routes)
     dedupe.register(routes)
     organisation.register(routes)  # first: an outsider reaches no other listener
     surfaces = (

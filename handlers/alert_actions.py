@@ -16,6 +16,7 @@ from bot.cases.domain import OUTCOME_MAX
 from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
 from bot.record.produce import RecordNotSent, send_record
 from bot.services import Services
+from handlers.dedupe import key_of
 from handlers.envelope import as_dict
 from handlers.home import after_case_click, from_home
 from handlers.ids import Action, Block, Callback, case_action_id, row_id
@@ -53,7 +54,8 @@ async def handle_case_button(
     case_id = _case_id(body)
     if case_id is None:
         return
-    result = await perform(svc, case_id=case_id, actor=body["user"]["id"], action=action)
+    actor, once = body["user"]["id"], key_of(context)
+    result = await perform(svc, case_id=case_id, actor=actor, action=action, once=once)
     if from_home(body):
         await after_case_click(svc, client, body, result)
     else:
@@ -131,11 +133,14 @@ async def handle_resolve_button(
     if case_id is None:
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
-        await _notify(
+        refused = await refuse(
             svc,
-            respond,
-            await refuse(svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name),
+            case_id=case_id,
+            actor=actor,
+            action=actions.RESOLVE.name,
+            once=key_of(context),
         )
+        await _notify(svc, respond, refused)
         return
     case = await audit_view(svc, case_id=case_id, actor=actor, where="resolve_modal")
     if case is None or case.status == "resolved":
@@ -161,13 +166,24 @@ async def handle_resolve_submission(
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
         # A view submission has no response_url: the refusal is shown in the modal itself.
-        refused = await refuse(svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name)
+        refused = await refuse(
+            svc,
+            case_id=case_id,
+            actor=actor,
+            action=actions.RESOLVE.name,
+            once=key_of(context),
+        )
         text = svc.catalog.t(refused.notice_key or "actions.forbidden")
         await ack(response_action="errors", errors={Block.OUTCOME: text})
         return
     await ack()
     await perform(
-        svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name, outcome=outcome or None
+        svc,
+        case_id=case_id,
+        actor=actor,
+        action=actions.RESOLVE.name,
+        outcome=outcome or None,
+        once=key_of(context),
     )
 
 

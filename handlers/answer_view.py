@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.messages import Catalog
 from bot.policy.document import Passage, PolicyDocument
-from bot.policy.matcher import Answer
 from handlers.slack_limits import SECTION_TEXT_MAX
 from handlers.text import clip, escape, quote, section
+
+if TYPE_CHECKING:
+    from bot.policy.matcher import Answer  # the matcher is loaded in the background
 
 Message = dict[str, Any]
 

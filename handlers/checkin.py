@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 
 from bot.cases.checkins import answer_checkin
 from bot.services import Services
+from handlers.dedupe import key_of
 from handlers.ids import Action, row_id
 from handlers.routes import Routes
 
@@ -28,6 +29,7 @@ async def handle_checkin_button(
         followup_id=followup_id,
         user=body["user"]["id"],
         answer=ANSWER[Action(action["action_id"])],
+        once=key_of(context),
     )
     if thanks:
         await respond(replace_original=True, text=svc.catalog.t(thanks))

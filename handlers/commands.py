@@ -16,6 +16,7 @@ from bot.services import Services
 from handlers import hr
 from handlers.alert_view import reader_time
 from handlers.answer_view import build_answer
+from handlers.dedupe import key_of
 from handlers.ids import COMMAND
 from handlers.report_modal import open_report_modal
 from handlers.routes import Routes
@@ -84,7 +85,7 @@ async def handle_kasuhara_command(
         await ack(response_type="ephemeral", **await _status(svc, command["user_id"]))
     elif word in ("digest", "export"):
         await ack()
-        await hr.handle_hr_word(svc, word, command["user_id"], respond)
+        await hr.handle_hr_word(svc, word, command["user_id"], respond, key_of(context))
     else:
         answer = svc.matcher.answer(text)
         log.info("question answered length=%d declined=%s", len(text), answer.declined)

@@ -23,7 +23,10 @@ log = logging.getLogger("kasuhara.handlers")
 Reply = Callable[..., Awaitable[Any]]
 
 
-async def handle_hr_word(svc: Services, word: str, user: str, respond: Reply) -> None:
+async def handle_hr_word(
+    svc: Services, word: str, user: str, respond: Reply, once: str | None = None
+) -> None:
+    """`once`: the command's delivery key; only the export (a file sent by DM) records it."""
     if not await svc.is_member(svc.settings.hr_channel, user):
         await refuse(svc, case_id=None, actor=user, action=f"hr.{word}")
         await respond(response_type="ephemeral", text=svc.catalog.t("command.hr_only"))
@@ -31,7 +34,7 @@ async def handle_hr_word(svc: Services, word: str, user: str, respond: Reply) ->
     if word == "digest":
         await _show_digest(svc, user, respond)
     else:
-        await _send_export(svc, user, respond)
+        await _send_export(svc, user, respond, once)
 
 
 async def _show_digest(svc: Services, user: str, respond: Reply) -> None:
@@ -43,9 +46,9 @@ async def _show_digest(svc: Services, user: str, respond: Reply) -> None:
     await respond(response_type="ephemeral", **message)
 
 
-async def _send_export(svc: Services, user: str, respond: Reply) -> None:
+async def _send_export(svc: Services, user: str, respond: Reply, once: str | None) -> None:
     """This week's cases as CSV, by DM to the HR member who asked (audited as hr.export)."""
-    export = await export_week(svc, actor=user)
+    export = await export_week(svc, actor=user, once=once)
     try:
         channel = await svc.gateway.open_dm(user)
         await svc.gateway.upload(

@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncBoltContext
 
 from bot.cases.lifecycle import acknowledge_by_reply
 from bot.services import Services
+from handlers.dedupe import key_of
 from handlers.questions import answer_direct_message
 from handlers.routes import Routes
 
@@ -51,11 +52,12 @@ async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> No
         return
     svc: Services = context["svc"]
     if event.get("channel_type") == "im":
-        await answer_direct_message(svc, event, context.bot_user_id)
+        await answer_direct_message(svc, event, context.bot_user_id, key_of(context))
         return
     thread = thread_reply(event)
     if event.get("channel") == svc.settings.supervisor_channel and thread:
-        await acknowledge_by_reply(svc, thread_ts=thread, user=str(event["user"]))
+        user = str(event["user"])
+        await acknowledge_by_reply(svc, thread_ts=thread, user=user, once=key_of(context))
 
 
 def register(app: Routes) -> None:

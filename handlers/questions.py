@@ -7,16 +7,18 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
+from bot.delivery.idempotency import first_time
 from bot.delivery.slack_text import mentioned_users, read_message
 from bot.services import Services
 from handlers.answer_view import build_answer, build_empty_question
+from handlers.dedupe import key_of
 from handlers.routes import Routes
 
 log = logging.getLogger("kasuhara.handlers")
 
 
 async def question_text(svc: Services, event: dict[str, Any], bot_user: str | None) -> str:
-    """The question as the person wrote it (the one reading of Slack text, handlers/text.py),
+    """The question as the person wrote it (the one reading of Slack text, bot/delivery/slack_text.py),
     without the mention of the bot itself; attached files are not part of the question."""
     others = [u for u in mentioned_users(event) if u != bot_user]
     names = await svc.gateway.user_names(others) if others else {}
@@ -36,22 +38,30 @@ def answer_message(svc: Services, question: str) -> dict[str, Any]:
     return build_answer(answer, svc.policy, svc.catalog, svc.settings.internal_desk)
 
 
-async def answer_direct_message(svc: Services, event: dict[str, Any], bot_user: str | None) -> None:
-    """In the DM; a question asked inside a DM thread is answered in that thread."""
+async def answer_direct_message(
+    svc: Services, event: dict[str, Any], bot_user: str | None, once: str | None = None
+) -> None:
+    """In the DM; a question asked inside a DM thread is answered in that thread. Once per
+    event (`once`: its delivery key; Slack retries events)."""
     question = await question_text(svc, event, bot_user)
     thread = event.get("thread_ts")
-    await svc.gateway.post(
-        event["channel"], answer_message(svc, question), thread_ts=str(thread) if thread else None
-    )
+    if await first_time(svc, once):
+        await svc.gateway.post(
+            event["channel"],
+            answer_message(svc, question),
+            thread_ts=str(thread) if thread else None,
+        )
 
 
 async def handle_app_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    """Answer in the mention's thread, once per event (Bolt has acked it already)."""
     if event.get("bot_id"):
         return
     svc: Services = context["svc"]
     thread = str(event.get("thread_ts") or event["ts"])
     question = await question_text(svc, event, context.bot_user_id)
-    await svc.gateway.post(event["channel"], answer_message(svc, question), thread_ts=thread)
+    if await first_time(svc, key_of(context)):
+        await svc.gateway.post(event["channel"], answer_message(svc, question), thread_ts=thread)
 
 
 def register(app: Routes) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.listener.asyncio_runner import AsyncioListenerRunner
 
 from handlers.after_ack import Listener, contained
 
@@ -51,3 +52,9 @@ class Routes:
 
     def middleware(self, middleware: Callable[..., Any]) -> None:
         self._app.middleware(middleware)
+
+    def use_runner(self, replace: Callable[[AsyncioListenerRunner], AsyncioListenerRunner]) -> None:
+        """Swap Bolt's listener runner for `replace(current)` (handlers/prompt_ack.py). Bolt
+        has no setter: it builds its runner itself, and `app.error` sets the error handler
+        on it, which `replace` carries over."""
+        self._app._async_listener_runner = replace(self._app.listener_runner)

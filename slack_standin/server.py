@@ -34,6 +34,7 @@ class SlackStandin:
         self.webapi = WebApi(self.state, self.faults)
         self.sockets = SocketHub(self.state)
         self._runner: web.AppRunner | None = None
+        self.connections = 0  # TCP connections accepted so far (keep-alive shows as few)
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def start(self, port: int | None = None) -> None:
@@ -44,10 +45,22 @@ class SlackStandin:
         app.router.add_get("/socket/link/", self.sockets.handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
+        self._count_connections(self._runner.server)
         site = web.TCPSite(self._runner, self.host, port if port is not None else self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         self.state.base_url = f"http://{self.host}:{self.port}/"
+
+    def _count_connections(self, server: web.Server | None) -> None:
+        """Each accepted connection gets a request handler, which reports to its server."""
+        assert server is not None
+        made = server.connection_made
+
+        def counted(handler: Any, transport: Any) -> None:
+            self.connections += 1
+            made(handler, transport)
+
+        server.connection_made = counted  # type: ignore[method-assign]
 
     async def stop(self) -> None:
         await self.sockets.close_all()

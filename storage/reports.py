@@ -16,14 +16,17 @@ from storage.models import CaseCounter, Report
 
 
 async def next_case_seq(session: AsyncSession, *, year: int) -> int:
-    """Take the next number of `year` under the row lock of its counter (no gaps, no races)."""
+    """Take the next number of `year` under the row lock of its counter (no gaps, no races):
+    one upsert, so one round trip on the path to the reporter's acknowledgement. The first
+    report of a year creates its counter at 1."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     stmt: Any = pg_insert(CaseCounter) if dialect == "postgresql" else sqlite_insert(CaseCounter)
-    await session.exec(stmt.values(year=year, last_seq=0).on_conflict_do_nothing())
     bump = (
-        update(CaseCounter)
-        .where(col(CaseCounter.year) == year)
-        .values(last_seq=CaseCounter.last_seq + 1)
+        stmt.values(year=year, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[col(CaseCounter.year)],
+            set_={"last_seq": CaseCounter.last_seq + 1},
+        )
         .returning(col(CaseCounter.last_seq))
     )
     return int((await session.exec(bump)).scalar_one())

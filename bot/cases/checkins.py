@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.idempotency import claim
 from bot.delivery.outbox import DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
@@ -18,12 +19,16 @@ log = logging.getLogger("kasuhara.checkins")
 ANSWERS = ("ok", "help")
 
 
-async def answer_checkin(svc: Services, *, followup_id: int, user: str, answer: str) -> str | None:
-    """Record the first answer of the case's reporter; returns the thanks key, or None."""
+async def answer_checkin(
+    svc: Services, *, followup_id: int, user: str, answer: str, once: str | None = None
+) -> str | None:
+    """Record the first answer of the case's reporter; returns the thanks key, or None.
+    `once`: the click's delivery key (a replay raises AlreadyHandled)."""
     if answer not in ANSWERS:
         return None
     now = svc.clock.now()
     async with svc.sessions.begin() as session:
+        await claim(session, once, now)
         row = await get_followup(session, followup_id=followup_id)
         report = await get_report(session, case_id=row.case_id) if row else None
         if row is None or report is None or report.reporter_id != user:

@@ -21,6 +21,7 @@ from bot.cases.actions import (
 from bot.cases.domain import CaseView
 from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
+from bot.delivery.idempotency import claim
 from bot.delivery.outbox import ALERT_UPDATE, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
@@ -50,11 +51,19 @@ async def load_case(svc: Services, case_id: int) -> CaseView | None:
 
 
 async def refuse(
-    svc: Services, *, case_id: int | None, actor: str, action: str, reason: str | None = None
+    svc: Services,
+    *,
+    case_id: int | None,
+    actor: str,
+    action: str,
+    reason: str | None = None,
+    once: str | None = None,
 ) -> ActionResult:
     """Record a refused action and the notice the actor sees. Without `reason` the actor was
-    not allowed; reason "unknown" marks an undeclared action."""
+    not allowed; reason "unknown" marks an undeclared action. `once` is the delivery key,
+    recorded with the audit (a replay raises AlreadyHandled)."""
     async with svc.sessions.begin() as session:
+        await claim(session, once, svc.clock.now())
         detail: dict[str, object] = {"attempted": action}
         if reason:
             detail["reason"] = reason
@@ -74,20 +83,28 @@ async def refuse(
 
 
 async def perform(
-    svc: Services, *, case_id: int, actor: str, action: str, outcome: str | None = None
+    svc: Services,
+    *,
+    case_id: int,
+    actor: str,
+    action: str,
+    outcome: str | None = None,
+    once: str | None = None,
 ) -> ActionResult:
     """Apply a supervisor's click named `action` (see bot/cases/actions.py); only members of
-    the supervisors' channel may act, and an undeclared action is refused and audited."""
+    the supervisors' channel may act, and an undeclared action is refused and audited.
+    `once`: the delivery key, recorded with the change (a replay raises AlreadyHandled)."""
     try:
         declared = action_named(action)
     except UnknownAction:
         log.error("undeclared case action %r", action)
-        await refuse(svc, case_id=case_id, actor=actor, action=action, reason="unknown")
+        await refuse(svc, case_id=case_id, actor=actor, action=action, reason="unknown", once=once)
         return ActionResult(changed=False, notice_key="actions.unknown")
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
-        return await refuse(svc, case_id=case_id, actor=actor, action=action)
+        return await refuse(svc, case_id=case_id, actor=actor, action=action, once=once)
     click = Click(actor=actor, now=svc.clock.now(), outcome_enc=svc.cipher.encrypt(outcome))
     async with svc.sessions.begin() as session:
+        await claim(session, once, click.now)
         report = await get_report(session, case_id=case_id)
         if report is None:
             return ActionResult(changed=False, notice_key="actions.case_missing")
@@ -207,8 +224,11 @@ async def reports_of(svc: Services, reporter_id: str, limit: int = 10) -> list[C
         return [to_view(svc.cipher, r, tolerant=True) for r in found]
 
 
-async def acknowledge_by_reply(svc: Services, *, thread_ts: str, user: str) -> bool:
-    """A supervisor's first reply under an alert means they have seen it."""
+async def acknowledge_by_reply(
+    svc: Services, *, thread_ts: str, user: str, once: str | None = None
+) -> bool:
+    """A supervisor's first reply under an alert means they have seen it. `once`: the event's
+    delivery key, recorded only when the reply acknowledges (a retry raises AlreadyHandled)."""
     async with svc.sessions.begin() as session:
         report = await report_by_alert(
             session, channel=svc.settings.supervisor_channel, ts=thread_ts
@@ -217,5 +237,5 @@ async def acknowledge_by_reply(svc: Services, *, thread_ts: str, user: str) -> b
         return False
     if not await svc.is_member(svc.settings.supervisor_channel, user):
         return False
-    result = await perform(svc, case_id=report.id, actor=user, action=ACK.name)
+    result = await perform(svc, case_id=report.id, actor=user, action=ACK.name, once=once)
     return result.changed

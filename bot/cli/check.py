@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +26,8 @@ def load_manifest() -> dict[str, Any]:
     """The app manifest shipped as package data (``bot/manifest.yml``; the repository root's
     ``manifest.yml`` links to it for Slack's "create from manifest"). Raises ``FileNotFoundError``
     when the package was built without it, so a broken build is never read as "no scopes"."""
+    import yaml  # only `check` and the tests read the manifest; `run` starts without PyYAML
+
     text = resources.files("bot").joinpath("manifest.yml").read_text("utf-8")
     manifest: dict[str, Any] = yaml.safe_load(text)
     return manifest
@@ -116,8 +117,15 @@ def _exists(path: str) -> bool:
 
 
 async def run_check(settings: Settings) -> tuple[str, bool]:
-    cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
+    try:
+        return await _check(gateway, settings)
+    finally:
+        await gateway.close()
+
+
+async def _check(gateway: SlackGateway, settings: Settings) -> tuple[str, bool]:
+    cat = catalog(settings.language)
     try:
         who = await gateway.identity()
     except SlackApiError as exc:

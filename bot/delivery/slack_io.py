@@ -19,6 +19,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.errors import CHANNEL_HOLDS, GONE, classify_response, error_code
+from bot.delivery.slack_http import PooledWebClient
 
 CASE_EVENT_TYPE = "kasuhara_case"
 MESSAGE_EVENT_TYPE = "kasuhara_message"
@@ -60,10 +61,11 @@ class ShortRateLimitRetryHandler(AsyncRetryHandler):
         state.increment_current_attempt()
 
 
-def make_client(token: str, base_url: str) -> AsyncWebClient:
-    """A client that rides out dropped connections, one 5xx and short 429s before we see
-    them; long waits are the outbox's to schedule (bot/delivery/errors.py)."""
-    client = AsyncWebClient(token=token, base_url=base_url, timeout=10)
+def make_client(token: str, base_url: str) -> PooledWebClient:
+    """A pooled client (bot/delivery/slack_http.py) that rides out dropped connections, one
+    5xx and short 429s before we see them; long waits are the outbox's to schedule
+    (bot/delivery/errors.py)."""
+    client = PooledWebClient(token=token, base_url=base_url, timeout=10)
     client.retry_handlers.extend(
         [
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
@@ -89,6 +91,11 @@ class SlackGateway:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._permalinks: dict[tuple[str, str], str] = {}
+
+    async def close(self) -> None:
+        """Close the client's shared HTTP session, if it has one (at shutdown)."""
+        if isinstance(self.client, PooledWebClient):
+            await self.client.close()
 
     async def post(
         self,

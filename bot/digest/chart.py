@@ -1,7 +1,9 @@
 """The eight-week trend as a PNG, drawn with matplotlib's Agg backend and a Japanese font.
 
 The figure is built with the object API (no pyplot) and the font is given to each text
-element, so nothing global changes: charts may be drawn in worker threads.
+element, so nothing global changes: charts may be drawn in worker threads. matplotlib (and
+numpy under it: ~0.5 s and ~40 MB) is imported when the first chart is drawn, not when the
+app starts: most processes never draw one.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 WIDTH_PX = 800
 HEIGHT_PX = 450
@@ -52,6 +54,10 @@ def japanese_font() -> Path:
 
 def render_trend(chart: TrendChart) -> bytes:
     """A WIDTH_PX × HEIGHT_PX PNG: one bar a week, this week's bar highlighted."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     _draw(figure, chart, FontProperties(fname=japanese_font()))
@@ -61,6 +67,8 @@ def render_trend(chart: TrendChart) -> bytes:
 
 
 def _draw(figure: Figure, chart: TrendChart, font: FontProperties) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     axes = figure.add_subplot()
     positions = list(range(len(chart.counts)))
     colours = [BAR_COLOUR] * len(positions)

@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery.errors import error_code
+from bot.delivery.idempotency import claim
 from bot.delivery.outbox import POST, enqueue_message
 from bot.digest.chart import render_trend
 from bot.digest.cron import cron_trigger
@@ -39,6 +39,9 @@ from bot.messages import Catalog
 from bot.services import Services
 from storage import digest_queries as q
 from storage.audit import add_audit
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler  # types only: loaded later
 
 JOB_ID = "digest.weekly"
 RETRY_JOB_ID = "digest.catch_up"
@@ -188,10 +191,12 @@ class ExportFile:
     count: int
 
 
-async def export_week(svc: Services, *, actor: str) -> ExportFile:
-    """This week's cases as CSV for an HR member; the access is audited with the read."""
+async def export_week(svc: Services, *, actor: str, once: str | None = None) -> ExportFile:
+    """This week's cases as CSV for an HR member; the access is audited with the read, and
+    `once` (the command's delivery key) with it: a replayed command raises AlreadyHandled."""
     span = week_containing(svc.clock.now(), svc.clock.zone)
     async with svc.sessions.begin() as session:
+        await claim(session, once, svc.clock.now())
         rows = await q.week_cases(session, start=span.start, end=span.end)
         await add_audit(
             session,

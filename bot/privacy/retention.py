@@ -12,9 +12,9 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery.outbox import ALERT_UPDATE, enqueue_message
@@ -25,6 +25,9 @@ from storage.keys import ENCRYPTED_COLUMNS
 from storage.models import Report
 from storage.requests import forget_requests_before
 from storage.retention import clear_report_text, forget_outbox_payloads, purgeable_reports
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler  # types only: loaded later
 
 log = logging.getLogger("kasuhara.retention")
 
