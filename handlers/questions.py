@@ -18,8 +18,8 @@ log = logging.getLogger("kasuhara.handlers")
 
 
 async def question_text(svc: Services, event: dict[str, Any], bot_user: str | None) -> str:
-    """The question as the person wrote it (the one reading of Slack text, bot/delivery/slack_text.py),
-    without the mention of the bot itself; attached files are not part of the question."""
+    """The question as the person wrote it (read by bot/delivery/slack_text.py, the one reader
+    of Slack text), without the mention of the bot itself; attached files are not part of it."""
     others = [u for u in mentioned_users(event) if u != bot_user]
     names = await svc.gateway.user_names(others) if others else {}
     if bot_user:
