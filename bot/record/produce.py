@@ -17,7 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.privacy.crypto import DataKeyError
 from bot.record.content import gather_record, load_case_for_record
-from bot.record.pdf import render_record
 from bot.services import Services
 from storage.audit import add_audit
 
@@ -60,6 +59,10 @@ async def produce_record(
     if loaded is None:
         return None
     record = await gather_record(svc, loaded, actor=actor, use_slack=use_slack)
+    # The PDF library (fpdf2, fontTools, Pillow) costs ~40 MB and ~0.25 s to import: loaded on
+    # the first record, not at start-up (issue 15's start-up and idle-memory targets).
+    from bot.record.pdf import render_record
+
     rendered = await asyncio.to_thread(
         render_record, record, svc.catalog, svc.policy, svc.clock.zone
     )
