@@ -21,8 +21,8 @@ from handlers.envelope import as_dict
 from handlers.home import after_case_click, from_home
 from handlers.ids import Action, Block, Callback, case_action_id, row_id
 from handlers.routes import Routes
-from handlers.slack_limits import MODAL_TITLE_MAX, PLACEHOLDER_MAX
-from handlers.text import clean, plain, section
+from handlers.slack_limits import PLACEHOLDER_MAX
+from handlers.text import clean, modal, plain, section
 
 log = logging.getLogger("kasuhara.handlers")
 
@@ -108,15 +108,14 @@ def build_resolve_modal(svc: Services, case_id: int, case_number: str) -> dict[s
             "placeholder": plain(cat.t("resolve_modal.outcome_placeholder"), PLACEHOLDER_MAX),
         },
     }
-    return {
-        "type": "modal",
-        "callback_id": Callback.RESOLVE,
-        "title": plain(cat.t("resolve_modal.title"), MODAL_TITLE_MAX),
-        "submit": plain(cat.t("resolve_modal.submit"), MODAL_TITLE_MAX),
-        "close": plain(cat.t("resolve_modal.close"), MODAL_TITLE_MAX),
-        "private_metadata": json.dumps({"case_id": case_id}),
-        "blocks": [section(cat.t("resolve_modal.summary", case_number=case_number)), outcome],
-    }
+    return modal(
+        cat.t("resolve_modal.title"),
+        [section(cat.t("resolve_modal.summary", case_number=case_number)), outcome],
+        close=cat.t("resolve_modal.close"),
+        submit=cat.t("resolve_modal.submit"),
+        callback_id=Callback.RESOLVE,
+        private_metadata=json.dumps({"case_id": case_id}),
+    )
 
 
 async def handle_resolve_button(

@@ -27,10 +27,9 @@ from handlers.routes import Routes
 from handlers.slack_limits import (
     INPUT_HINT_MAX,
     INPUT_LABEL_MAX,
-    MODAL_TITLE_MAX,
     PLACEHOLDER_MAX,
 )
-from handlers.text import clean, plain, section
+from handlers.text import clean, modal, plain, section
 
 log = logging.getLogger("kasuhara.handlers")
 QUESTION_MAX = 500
@@ -63,12 +62,7 @@ async def _show_notice(svc: Services, client: AsyncWebClient, trigger: str, text
     """A small modal: the Home itself is replaced by the next refresh, a notice there would
     vanish with it. The trigger lives 3 s; if it has expired the Home still shows the truth."""
     cat = svc.catalog
-    view = {
-        "type": "modal",
-        "title": plain(cat.t("home.notice_title"), MODAL_TITLE_MAX),
-        "close": plain(cat.t("home.notice_close"), MODAL_TITLE_MAX),
-        "blocks": [section(text)],
-    }
+    view = modal(cat.t("home.notice_title"), [section(text)], close=cat.t("home.notice_close"))
     try:
         await client.views_open(trigger_id=trigger, view=view)
     except SlackApiError as exc:
@@ -133,14 +127,13 @@ def build_ask_modal(svc: Services) -> dict[str, Any]:
             "placeholder": plain(cat.t("home_ask.placeholder"), PLACEHOLDER_MAX),
         },
     }
-    return {
-        "type": "modal",
-        "callback_id": Callback.HOME_ASK,
-        "title": plain(cat.t("home_ask.title"), MODAL_TITLE_MAX),
-        "submit": plain(cat.t("home_ask.submit"), MODAL_TITLE_MAX),
-        "close": plain(cat.t("home_ask.close"), MODAL_TITLE_MAX),
-        "blocks": [question],
-    }
+    return modal(
+        cat.t("home_ask.title"),
+        [question],
+        close=cat.t("home_ask.close"),
+        submit=cat.t("home_ask.submit"),
+        callback_id=Callback.HOME_ASK,
+    )
 
 
 async def handle_ask_button(

@@ -37,8 +37,7 @@ from handlers.envelope import as_dict
 from handlers.ids import COMMAND, Callback
 from handlers.message_events import written_by_a_person
 from handlers.routes import Routes
-from handlers.slack_limits import MODAL_TITLE_MAX
-from handlers.text import plain, section
+from handlers.text import modal, section
 
 log = logging.getLogger("kasuhara.handlers")
 ANY = re.compile(".*")
@@ -119,12 +118,11 @@ async def from_outside(body: dict[str, Any], context: AsyncBoltContext) -> bool:
 
 def refusal_view(svc: Services) -> dict[str, Any]:
     cat = svc.catalog
-    return {
-        "type": "modal",
-        "title": plain(cat.t("organisation.title"), MODAL_TITLE_MAX),
-        "close": plain(cat.t("organisation.close"), MODAL_TITLE_MAX),
-        "blocks": [section(cat.t("organisation.refused"))],
-    }
+    return modal(
+        cat.t("organisation.title"),
+        [section(cat.t("organisation.refused"))],
+        close=cat.t("organisation.close"),
+    )
 
 
 async def handle_outsider_command(ack: AsyncAck, context: AsyncBoltContext) -> None:

@@ -15,10 +15,9 @@ from handlers.ids import Action, Block, Callback
 from handlers.slack_limits import (
     INPUT_HINT_MAX,
     INPUT_LABEL_MAX,
-    MODAL_TITLE_MAX,
     PLACEHOLDER_MAX,
 )
-from handlers.text import clean, clip, context, option, plain
+from handlers.text import clean, clip, context, modal, option, plain
 
 
 def _input(
@@ -154,15 +153,14 @@ def build_report_modal(
             Block.SUPPORT, cat.t("modal.support_label"), _radio(Action.SUPPORT, support, "none")
         ),
     ]
-    return {
-        "type": "modal",
-        "callback_id": Callback.REPORT,
-        "title": plain(cat.t("modal.title"), MODAL_TITLE_MAX),
-        "submit": plain(cat.t("modal.submit"), MODAL_TITLE_MAX),
-        "close": plain(cat.t("modal.close"), MODAL_TITLE_MAX),
-        "private_metadata": _metadata(source),
-        "blocks": blocks,
-    }
+    return modal(
+        cat.t("modal.title"),
+        blocks,
+        close=cat.t("modal.close"),
+        submit=cat.t("modal.submit"),
+        callback_id=Callback.REPORT,
+        private_metadata=_metadata(source),
+    )
 
 
 def _customer_key_input(cat: Catalog) -> dict[str, Any]:

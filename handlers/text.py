@@ -9,6 +9,7 @@ from handlers.slack_limits import (
     BUTTON_TEXT_MAX,
     CONTEXT_TEXT_MAX,
     HEADER_MAX,
+    MODAL_TITLE_MAX,
     OPTION_TEXT_MAX,
     SECTION_TEXT_MAX,
 )
@@ -93,6 +94,30 @@ def header(text: str) -> dict[str, Any]:
 
 def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [mrkdwn(text, CONTEXT_TEXT_MAX)]}
+
+
+def modal(
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    close: str,
+    submit: str | None = None,
+    callback_id: str | None = None,
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal view (https://api.slack.com/reference/surfaces/views): title, close and submit
+    clipped to Slack's 24 characters; `submit` and `callback_id` only for one that is sent."""
+    view: dict[str, Any] = {"type": "modal"}
+    if callback_id is not None:
+        view["callback_id"] = callback_id
+    view["title"] = plain(title, MODAL_TITLE_MAX)
+    if submit is not None:
+        view["submit"] = plain(submit, MODAL_TITLE_MAX)
+    view["close"] = plain(close, MODAL_TITLE_MAX)
+    if private_metadata is not None:
+        view["private_metadata"] = private_metadata
+    view["blocks"] = blocks
+    return view
 
 
 def option(text: str, value: str) -> dict[str, Any]:
