@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.outbox import Deliverer
+from bot.delivery.recent import RecentKeys
 from bot.delivery.render import Renderer
 from bot.delivery.slack_io import SlackGateway
 from bot.messages import Catalog
@@ -32,6 +33,7 @@ class Services:
     matcher: PolicyMatcher
     worker_id: str
     deliverer: Deliverer
+    recent_keys: RecentKeys = field(default_factory=RecentKeys)
 
     async def is_member(self, channel: str, user: str) -> bool:
         """Asked of Slack at each click, so someone removed from the channel loses the right."""

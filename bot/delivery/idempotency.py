@@ -65,9 +65,12 @@ async def first_time(svc: Services, key: str | None) -> bool:
     """For work with no transaction of its own (a reply posted straight to Slack, after the
     ack): record `key` on its own; True the first time. If the database cannot answer (an
     error, refused connections, or no answer within KEY_WAIT_SECONDS), let the request
-    through: answering twice beats not answering."""
+    through: answering twice beats not answering. A copy that reaches this same process is
+    known without the database (svc.recent_keys), so a slow database does not double it."""
     if key is None:
         return True
+    if not svc.recent_keys.take(storable(key)):
+        return False
     try:
         await within(KEY_WAIT_SECONDS, _remember(svc, key))
     except AlreadyHandled:

@@ -109,14 +109,15 @@ class Harness:
         """Wait until every listener Bolt is still running after its ack has finished, and
         every message queued so far was handed to Slack."""
         while True:
-            await asyncio.gather(*_listener_tasks(), return_exceptions=True)
+            await asyncio.gather(*listener_tasks(), return_exceptions=True)
             await self.svc.deliverer.wait_idle()
-            if not await self.svc.deliverer.drain() and not _listener_tasks():
+            if not await self.svc.deliverer.drain() and not listener_tasks():
                 return
 
 
-def _listener_tasks() -> list[asyncio.Task[Any]]:
-    """Bolt runs a listener on past its ack() in a task of this coroutine."""
+def listener_tasks() -> list[asyncio.Task[Any]]:
+    """The tasks in which Bolt runs listeners on past their ack() (its coroutine's name, as
+    Bolt's asyncio runner and handlers/prompt_ack.py both call it), in the running loop."""
     return [
         t
         for t in asyncio.all_tasks()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import unescape
 from typing import Any
 
 from sqlmodel import select
 
 from bot.demo.harness import SUPERVISORS, Harness
+from storage.db import engine_for
 from storage.models import OutboxMessage
 from tests.app.helpers import alerts
 
@@ -20,6 +23,18 @@ async def drain_for(h: Harness, seconds: float, step: float = 1.0) -> None:
         h.now.advance(seconds=step)
         passed += step
         await h.settle()
+
+
+@asynccontextmanager
+async def stalled(url: str, table: str = "report") -> AsyncIterator[None]:
+    """Another session holds the lock that writing to `table` needs: connections stay open,
+    and every insert into it waits in silence until it lets go (on SQLite, every write)."""
+    async with engine_for(url) as engine, engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.exec_driver_sql(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        else:
+            await conn.exec_driver_sql("SELECT 1")  # the connection began IMMEDIATE: locked
+        yield
 
 
 def dm_texts(h: Harness, user: str) -> list[str]:

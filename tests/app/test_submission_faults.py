@@ -5,27 +5,13 @@ or 送信 pressed twice) is the same case."""
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from bot.demo.harness import STAFF, Harness, report_state
-from storage.db import engine_for, make_engine, make_sessions
-from tests.app.faults import dm_texts
+from storage.db import make_engine, make_sessions
+from tests.app.faults import dm_texts, stalled
 from tests.app.helpers import alerts, open_modal, reports, tampered_submission
 
 SLACK_ACK_LIMIT = 3.0
-
-
-@asynccontextmanager
-async def stalled(url: str) -> AsyncIterator[None]:
-    """Another session holds the lock a submission needs: connections stay open, and every
-    insert of a report waits in silence until it lets go."""
-    async with engine_for(url) as engine, engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            await conn.exec_driver_sql("LOCK TABLE report IN EXCLUSIVE MODE")
-        else:
-            await conn.exec_driver_sql("SELECT 1")  # the connection began IMMEDIATE: locked
-        yield
 
 
 def _errors(body: object) -> dict[str, str]:

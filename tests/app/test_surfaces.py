@@ -3,9 +3,12 @@ a supervisor's reply in the alert thread; snoozing reminders."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.cases.followup_jobs import run_due_followups
-from bot.demo.harness import PUBLIC, STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness
+from bot.demo.harness import PUBLIC, STAFF, SUPERVISOR_IDS, SUPERVISORS, Harness, listener_tasks
 from slack_standin import payloads
+from tests.app.faults import stalled
 from tests.app.helpers import alerts, all_text, reports, submit
 
 SATO, ITO = SUPERVISOR_IDS
@@ -79,6 +82,22 @@ async def test_event_retries_are_processed_once(harness: Harness) -> None:
     envelope = payloads.event_envelope(state, payloads.message_event(state, dm, message), "Ev01")
     first = await harness.driver.deliver("events_api", envelope)
     resent = await harness.driver.deliver("events_api", envelope, 1, "http_timeout")
+    assert first.status == resent.status == 200
+    await harness.settle()
+    assert len([m for m in harness.standin.messages(dm) if m.get("bot_id")]) == 1
+
+
+async def test_event_retry_while_the_database_stalls_is_answered_once(harness: Harness) -> None:
+    """The delivery key cannot be recorded in time (the database is stalled): the question is
+    answered anyway, and Slack's retry of it, reaching the same process, is not answered again."""
+    dm = harness.standin.state.open_conversation([STAFF[0]])[0].id
+    message = harness.standin.post_user_message(dm, STAFF[0], "土下座しろと言われた")
+    state = harness.standin.state
+    envelope = payloads.event_envelope(state, payloads.message_event(state, dm, message), "Ev02")
+    async with stalled(harness.svc.settings.database_url, "processed_request"):
+        first = await harness.driver.deliver("events_api", envelope)
+        resent = await harness.driver.deliver("events_api", envelope, 1, "http_timeout")
+        await asyncio.gather(*listener_tasks())
     assert first.status == resent.status == 200
     await harness.settle()
     assert len([m for m in harness.standin.messages(dm) if m.get("bot_id")]) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.demo.harness import listener_tasks
 from slack_standin import SlackDriver, SlackStandin
 from tests.standin.conftest import BOT_TOKEN, modal, serve
 
@@ -56,6 +58,7 @@ async def driver(standin: SlackStandin) -> AsyncIterator[SlackDriver]:
 
 async def test_command_modal_submit_click(driver: SlackDriver, standin: SlackStandin) -> None:
     resp = await driver.slash_command(user_id="U1", command="/kasuhara", channel_id="CGEN")
+    await asyncio.gather(*listener_tasks())  # views.open comes after the ack
     assert resp.status == 200
     (view,) = standin.open_views("U1")
     assert view["callback_id"] == "report"
@@ -67,6 +70,7 @@ async def test_command_modal_submit_click(driver: SlackDriver, standin: SlackSta
 
     values = {"detail": {"text": {"type": "plain_text_input", "value": "電話で怒鳴られた"}}}
     await driver.view_submission(user_id="U1", view_id=view["id"], values=values)
+    await asyncio.gather(*listener_tasks())  # the post comes after the ack
     assert standin.open_views("U1") == [] and standin.views[view["id"]]["closed"]
     (posted,) = standin.messages("CSUP")
     assert posted["blocks"][0]["text"]["text"] == "電話で怒鳴られた"
@@ -74,6 +78,7 @@ async def test_command_modal_submit_click(driver: SlackDriver, standin: SlackSta
     await driver.block_action(
         user_id="USUP1", channel_id="CSUP", message_ts=posted["ts"], action_id="take"
     )
+    await asyncio.gather(*listener_tasks())  # respond() comes after the ack
     assert standin.messages("CSUP")[0]["text"] == "<@USUP1> が対応中"
     assert standin.response_url_posts[0]["status"] == 200
     assert driver.problems == [] and driver.late_acks == []
@@ -85,6 +90,7 @@ async def test_client_refuses_empty_required_input(
     driver: SlackDriver, standin: SlackStandin
 ) -> None:
     await driver.slash_command(user_id="U1", command="/kasuhara", channel_id="CGEN")
+    await asyncio.gather(*listener_tasks())  # views.open comes after the ack
     (view,) = standin.open_views("U1")
     with pytest.raises(ValueError, match="required"):
         await driver.view_submission(user_id="U1", view_id=view["id"], values={})
