@@ -52,8 +52,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
     """Everything but the Slack app; the engine is created here and disposed by the caller."""
     clock = clock or Clock.from_settings(settings.zone, settings.quiet_hours)
     policy = load_policy(settings.policy_path)
-    matcher = PolicyMatcher(policy, lazy=True)
-    matcher.warm_in_background()  # ~0.5 s in a thread: start-up does not wait for it
+    matcher = PolicyMatcher(policy, lazy=True)  # built by `serve` once it listens
     cat = catalog(settings.language)
     gateway = SlackGateway(make_client(settings.bot_token, settings.slack_api_url))
     sessions = make_sessions(make_engine(settings.database_url))
@@ -171,7 +170,13 @@ async def _stop_starting(task: asyncio.Task[AsyncIOScheduler | None]) -> AsyncIO
         return None
 
 
-def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web.Application:
+def create_web_app(
+    svc: Services, app: AsyncApp, *, migrate: bool = True, stop_grace: float = 0.0
+) -> web.Application:
+    """The aiohttp application: POST /slack/events, GET /healthz; its cleanup context starts
+    the scheduler and the outbox and, on the way down, gives the listeners still working after
+    their ack and the outbox's current drain up to `stop_grace` seconds each."""
+
     async def slack_events(request: web.Request) -> web.Response:
         bolt_request = await _readable(request)
         if bolt_request is None:
@@ -205,10 +210,15 @@ def create_web_app(svc: Services, app: AsyncApp, *, migrate: bool = True) -> web
         scheduling = asyncio.create_task(_start_scheduler(svc))
         svc.deliverer.kick()  # whatever was pending before a restart goes out now
         yield
+        unfinished = await handlers.finish_listeners(stop_grace)
+        if unfinished:
+            log.warning(
+                "stopping with %d listener(s) unfinished after %.0f s", unfinished, stop_grace
+            )
         scheduler = await _stop_starting(scheduling)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        await svc.deliverer.close()
+        await svc.deliverer.close(grace=stop_grace)
         await svc.gateway.close()
         await svc.sessions.kw["bind"].dispose()
 

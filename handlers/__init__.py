@@ -18,7 +18,10 @@ from handlers import (
     questions,
     report_modal,
 )
+from handlers.prompt_ack import finish_listeners
 from handlers.routes import Routes
+
+__all__ = ["finish_listeners", "register_all"]
 
 
 def register_all(app: AsyncApp) -> None:

@@ -109,6 +109,17 @@ async def prompt_ack(context: AsyncBoltContext, next: Callable[[], Awaitable[Any
     return await next()
 
 
+async def finish_listeners(grace: float) -> int:
+    """Wait up to `grace` seconds for the listeners still working after their ack (a
+    modal being opened, a report's follow-up steps); returns how many had not finished. Used
+    when the app stops, after the server has stopped taking requests."""
+    running = [task for task in _RUNNING if not task.done()]
+    if not running:
+        return 0
+    _, pending = await asyncio.wait(running, timeout=grace)
+    return len(pending)
+
+
 def replacing(old: AsyncioListenerRunner) -> PromptRunner:
     """A PromptRunner with `old`'s logger and handlers (the app's error handler among them)."""
     return PromptRunner(

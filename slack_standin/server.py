@@ -94,6 +94,10 @@ class SlackStandin:
     def calls(self) -> list[ApiCall]:
         return self.state.calls
 
+    def arrived(self, method: str) -> int:
+        """How many `method` calls have reached the stand-in, answered or still held."""
+        return self.state.arrivals.count(method)
+
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.state.calls if c.method == method]
 

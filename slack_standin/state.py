@@ -66,7 +66,8 @@ class State:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     response_urls: dict[str, ResponseUrl] = field(default_factory=dict)
     response_url_posts: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[ApiCall] = field(default_factory=list)
+    calls: list[ApiCall] = field(default_factory=list)  # answered calls, in order
+    arrivals: list[str] = field(default_factory=list)  # methods called, as each arrives
     base_url: str = ""  # "http://127.0.0.1:<port>/", known once the server listens
     socket_tickets: set[str] = field(default_factory=set)
     token_refused: bool = False  # every token answered invalid_auth (a rotation under way)

@@ -128,6 +128,7 @@ class WebApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         method, at = request.match_info["method"], self.state.clock()
+        self.state.arrivals.append(method)  # before any delay: a call can be seen in flight
         args: dict[str, Any] = {}
         try:
             args = await read_args(request)

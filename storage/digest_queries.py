@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, or_, select, true, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DigestRun, FollowUp, Report
+from storage.upsert import dialect_name, upsert
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,6 @@ class AckStats:
 class OpenCases:
     by_age: tuple[int, ...]  # one count per age band, youngest first
     unacknowledged: int
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind else "sqlite"
 
 
 async def _rows(session: AsyncSession, stmt: Any) -> Sequence[Any]:
@@ -114,7 +109,7 @@ async def counts_per_interval(session: AsyncSession, *, edges: Sequence[datetime
 
 
 def _seconds(session: AsyncSession, later: Any, earlier: Any) -> Any:
-    if _dialect(session) == "postgresql":
+    if dialect_name(session) == "postgresql":
         return func.extract("epoch", col(later) - col(earlier))
     return (func.julianday(col(later)) - func.julianday(col(earlier))) * 86400.0
 
@@ -211,9 +206,8 @@ async def claim_week(session: AsyncSession, *, week: str, now: datetime, worker:
     ON CONFLICT DO NOTHING rather than catching the unique violation, so the caller's
     transaction stays usable; on PostgreSQL a racing insert waits for the first to commit.
     """
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     stmt = (
-        insert(DigestRun)
+        upsert(session, DigestRun)
         .values(week=week, claimed_at=now, claimed_by=worker)
         .on_conflict_do_nothing(index_elements=["week"])
         .returning(col(DigestRun.week))

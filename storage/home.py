@@ -7,25 +7,22 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import HomeVisit, Report
+from storage.upsert import upsert
 
 
 async def record_visit(
     session: AsyncSession, *, user: str, now: datetime, supervisor: bool, page: int | None = None
 ) -> int:
     """Upsert the visit; `page=None` keeps the page the person was reading. Returns the page."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     values: dict[str, object] = {"opened_at": now, "supervisor": supervisor}
     if page is not None:
         values["page"] = page
     stmt = (
-        insert(HomeVisit)
+        upsert(session, HomeVisit)
         .values({"user_id": user, "page": 0} | values)
         .on_conflict_do_update(index_elements=["user_id"], set_=values)
         .returning(col(HomeVisit.page))

@@ -7,22 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CaseCounter, Report
+from storage.upsert import upsert
 
 
 async def next_case_seq(session: AsyncSession, *, year: int) -> int:
     """Take the next number of `year` under the row lock of its counter (no gaps, no races):
     one upsert, so one round trip on the path to the reporter's acknowledgement. The first
     report of a year creates its counter at 1."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    stmt: Any = pg_insert(CaseCounter) if dialect == "postgresql" else sqlite_insert(CaseCounter)
     bump = (
-        stmt.values(year=year, last_seq=1)
+        upsert(session, CaseCounter)
+        .values(year=year, last_seq=1)
         .on_conflict_do_update(
             index_elements=[col(CaseCounter.year)],
             set_={"last_seq": CaseCounter.last_seq + 1},

@@ -1,5 +1,5 @@
 """``python -m bot.cli``: the same entry point as the ``kasuhara-bot`` script."""
 
-from bot.cli.main import main
+from bot.cli import main
 
 raise SystemExit(main())

@@ -90,6 +90,7 @@ class Deliverer:
         self.outcomes = Outcomes(ctx, self.sender, self.kick)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
 
     @property
     def problems(self) -> dict[str, str]:
@@ -103,6 +104,8 @@ class Deliverer:
 
     def kick(self) -> None:
         """Ask for a drain soon; called after a commit that added rows."""
+        if self._closed:  # stopping: what is pending waits in the outbox for the next start
+            return
         self._wake.set()
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
@@ -120,10 +123,19 @@ class Deliverer:
         while self._task is not None and not self._task.done():
             await self._task
 
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop sending. The drain under way may go on for up to `grace` seconds first; what
+        is left stays in the outbox: its lease lapses and the next start (or another instance)
+        sends it, and a send cut half-way is found by its metadata instead of posted again."""
+        self._closed = True
+        task = self._task
+        if task is None:
+            return
+        if grace > 0 and not task.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), grace)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
     @property
     def lease(self) -> timedelta:

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery.errors import error_code
 from bot.delivery.idempotency import claim
 from bot.delivery.outbox import POST, enqueue_message
 from bot.digest.chart import render_trend
-from bot.digest.cron import cron_trigger
 from bot.digest.figures import (
     DigestFigures,
     behaviour_count,
@@ -42,6 +40,7 @@ from storage.audit import add_audit
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler  # types only: loaded later
+    from apscheduler.triggers.cron import CronTrigger
 
 JOB_ID = "digest.weekly"
 RETRY_JOB_ID = "digest.catch_up"
@@ -130,6 +129,8 @@ async def send_weekly(svc: Services) -> bool:
 
 
 def _trigger(svc: Services) -> CronTrigger:
+    from bot.digest.cron import cron_trigger  # APScheduler's cron only when scheduling
+
     return cron_trigger(svc.settings.digest_cron, svc.settings.zone)
 
 

@@ -1,26 +1,6 @@
-"""Policy as data, and a Japanese/English question matcher that quotes it (no Slack here)."""
+"""Policy as data, and a Japanese/English question matcher that quotes it (no Slack here).
 
-from bot.policy.document import (
-    Passage,
-    PolicyDocument,
-    PolicyFormatError,
-    Section,
-    load_policy,
-)
-from bot.policy.evaluate import EvalReport, evaluate, format_report, run_eval_qa
-from bot.policy.matcher import Answer, Match, PolicyMatcher
-
-__all__ = [
-    "Answer",
-    "EvalReport",
-    "Match",
-    "Passage",
-    "PolicyDocument",
-    "PolicyFormatError",
-    "PolicyMatcher",
-    "Section",
-    "evaluate",
-    "format_report",
-    "load_policy",
-    "run_eval_qa",
-]
+Import from the modules themselves (`bot.policy.document`, `bot.policy.matcher`,
+`bot.policy.evaluate`): this package re-exports nothing, so serving a question never loads the
+evaluation tools.
+"""

@@ -153,3 +153,27 @@ async def _outbox_empty(database_url: str) -> bool:
             )
         ).scalar_one()
     return left == 0
+
+
+async def test_sigterm_lets_the_work_under_way_finish(database_url: str, tmp_path: Path) -> None:
+    """SIGTERM (docker stop, systemd, Kubernetes) while the app is opening a report modal
+    after its ack: the modal still opens, the process says it stopped and exits 0."""
+    port = _free_port()
+    log = tmp_path / "app.log"
+    async with SlackStandin(demo_workspace()) as standin:
+        env = _env(standin, database_url, port) | {"LOG_LEVEL": "INFO"}
+        driver = SlackDriver(
+            standin, app_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET
+        )
+        async with _app(env, log) as proc:
+            standin.set_delay("views.open", 1.0)
+            resp = await driver.slash_command(user_id=STAFF[0], command="/kasuhara", text="")
+            assert resp.status == 200
+            await _until(lambda: _true(standin.arrived("views.open") == 1), "views.open sent")
+            proc.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(proc.wait, DEADLINE)
+        assert code == 0, log.read_text()
+        assert len(standin.views) == 1  # the modal the person asked for
+        text = log.read_text()
+        assert "stopped" in text and "Traceback" not in text
+        assert " WARNING " not in text, text  # a clean start and stop alarms nobody
