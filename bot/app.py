@@ -107,6 +107,9 @@ def create_app(svc: Services) -> AsyncApp:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=False,
         logger=bolt_logger(),  # held above DEBUG: Bolt and slack_sdk log payloads there
+        # Bolt calls auth.test on the first request; if Slack fails it, the person reads this
+        # (Bolt's own default asks them to install the app).
+        user_facing_authorize_error_message=svc.catalog.t("errors.slack_unreachable"),
     )
 
     @app.middleware

@@ -165,3 +165,14 @@ async def test_home_tab_lists_only_my_reports_and_opens_the_modal(harness: Harne
     await harness.driver.view_block_action(STAFF[0], home_id, "home.report", "open")
     await harness.settle()
     assert [v for v in harness.standin.views if v not in before]
+
+
+async def test_slack_failing_the_first_authorization_is_said_plainly(harness: Harness) -> None:
+    """Bolt asks auth.test on the first request; when Slack fails it the person is told in the
+    app's words (not Bolt's "install this app"), and the next request, Slack back, works."""
+    harness.standin.fail_next("auth.test", times=2, status=503)  # the call and its one retry
+    command = {"user_id": STAFF[0], "command": "/kasuhara", "text": "help", "channel_id": PUBLIC}
+    resp = await harness.driver.slash_command(**command)
+    assert resp.status == 200 and resp.body == harness.svc.catalog.t("errors.slack_unreachable")
+    resp = await harness.driver.slash_command(**command)
+    assert resp.json["response_type"] == "ephemeral" and "/kasuhara" in all_text(resp.json)
