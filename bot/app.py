@@ -39,7 +39,7 @@ from storage.db import make_engine, make_sessions
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from bot.scheduler import GracefulScheduler  # types only: loaded in a thread at start
 
 log = logging.getLogger("kasuhara")
 
@@ -149,18 +149,18 @@ async def _readable(request: web.Request) -> AsyncBoltRequest | None:
     return bolt_request
 
 
-async def _start_scheduler(svc: Services) -> AsyncIOScheduler | None:
+async def _start_scheduler(svc: Services) -> GracefulScheduler | None:
     """The scheduler is not needed to answer Slack: APScheduler is imported in a thread while
     the server starts listening (its import and entry-point scan take ~0.2 s), then started
     here; its jobs' first runs then catch up on whatever fell due while the app was down."""
     if not svc.settings.scheduler_enabled:
         return None
     module = await asyncio.to_thread(importlib.import_module, "bot.scheduler")
-    scheduler: AsyncIOScheduler = module.start_scheduler(svc)
+    scheduler: GracefulScheduler = module.start_scheduler(svc)
     return scheduler
 
 
-async def _stop_starting(task: asyncio.Task[AsyncIOScheduler | None]) -> AsyncIOScheduler | None:
+async def _stop_starting(task: asyncio.Task[GracefulScheduler | None]) -> GracefulScheduler | None:
     """The scheduler if it got started; a start still under way is cancelled."""
     if not task.done():
         task.cancel()
@@ -220,7 +220,9 @@ def create_web_app(
             )
         scheduler = await _stop_starting(scheduling)
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            cut = await scheduler.stop(stop_grace)
+            if cut:
+                log.warning("stopping with %d scheduled job(s) cut short", cut)
         await svc.deliverer.close(grace=stop_grace)
         await svc.gateway.close()
         await svc.sessions.kw["bind"].dispose()

@@ -177,3 +177,25 @@ async def test_sigterm_lets_the_work_under_way_finish(database_url: str, tmp_pat
         text = log.read_text()
         assert "stopped" in text and "Traceback" not in text
         assert " WARNING " not in text, text  # a clean start and stop alarms nobody
+
+
+async def test_sigterm_closes_socket_mode_cleanly(database_url: str, tmp_path: Path) -> None:
+    """Over Socket Mode (SLACK_APP_TOKEN set), `run` connects, answers, and on SIGTERM closes
+    its connection and exits 0."""
+    port = _free_port()
+    log = tmp_path / "app.log"
+    async with SlackStandin(demo_workspace()) as standin:
+        env = _env(standin, database_url, port) | {
+            "LOG_LEVEL": "INFO",
+            "SLACK_APP_TOKEN": standin.workspace.app_token,
+        }
+        async with _app(env, log) as proc:
+            await standin.socket_connected()
+            driver = SlackDriver(standin, socket_mode=True)
+            ack = await driver.slash_command(user_id=STAFF[0], command="/kasuhara", text="help")
+            assert ack.status == 200 and "/kasuhara" in str(ack.json)
+            proc.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(proc.wait, DEADLINE)
+        assert code == 0, log.read_text()
+        text = log.read_text()
+        assert "stopped" in text and "Traceback" not in text
