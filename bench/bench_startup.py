@@ -55,6 +55,9 @@ BARE_COMMAND = [sys.executable, str(Path(__file__).with_name("bare_start.py"))]
 
 def environment(api_url: str, database_url: str, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "KASUHARA_"))}
+    # An installed app has its bytecode compiled (pip does it): without this, a checkout in a
+    # shell that forbids writing it would compile every module of the project at each start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env | {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -144,18 +147,19 @@ async def bench(database_url: str, starts: int) -> dict[str, Any]:
 
 
 def startup_rows(figures: dict[str, Any]) -> list[list[Any]]:
-    """Rows in bench_ack's table columns (value as p50, the slowest warm start as p99)."""
-    db, healthy, rss = figures["db"], figures["healthy_s"], figures["rss_idle_mb"]
-    bare, bare_max = figures["bare_healthy_s"], figures["bare_healthy_max_s"]
+    """Rows in bench_ack's table columns (value as p50, the slowest warm start as p99); times
+    in ms like the rest of that table."""
+    db, rss = figures["db"], figures["rss_idle_mb"]
+    ms = {k: figures[k] * 1000 for k in ("healthy_s", "healthy_max_s", "first_s")}
+    bare = (figures["bare_healthy_s"] * 1000, figures["bare_healthy_max_s"] * 1000)
     bare_rss = figures["bare_rss_idle_mb"]
     blank = ["", "", "", ""]
     return [
-        [f"run → /healthz 200, warm (s), {figures['starts'] - 1} starts", db, ""]
-        + [healthy, figures["healthy_max_s"], bare, bare_max]
-        + [healthy / bare, figures["healthy_max_s"] / bare_max, f"≤ {HEALTHY_S:g} s"]
-        + ["ok" if healthy <= HEALTHY_S else "MISS"],
-        ["  first start, creating the schema (s)", db, "", figures["first_s"], ""]
-        + [*blank, "", ""],
+        [f"run → /healthz 200, warm, {figures['starts'] - 1} starts", db, ""]
+        + [ms["healthy_s"], ms["healthy_max_s"], *bare]
+        + [ms["healthy_s"] / bare[0], ms["healthy_max_s"] / bare[1], f"≤ {HEALTHY_S * 1000:g} ms"]
+        + ["ok" if figures["healthy_s"] <= HEALTHY_S else "MISS"],
+        ["  first start, creating the schema", db, "", ms["first_s"], ""] + [*blank, "", ""],
         [f"idle RSS after {IDLE_S:g} s (MB)", db, "", rss, "", bare_rss, "", rss / bare_rss, ""]
         + [f"≤ {RSS_MB:g} MB", "ok" if rss <= RSS_MB else "MISS"],
         ["  RSS when first healthy (MB)", db, "", figures["rss_healthy_mb"], ""] + [*blank, "", ""],

@@ -103,6 +103,7 @@ def create_services(settings: Settings, cipher: Cipher, *, clock: Clock | None =
 def create_app(svc: Services) -> AsyncApp:
     settings = svc.settings
     app = AsyncApp(
+        name="kasuhara-bot",  # else Bolt names it by walking the call stack (~50 ms at start)
         client=svc.gateway.client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=False,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./kasuhara.db"
+DIGEST_CRON = "0 9 * * mon"  # Monday 09:00 in KASUHARA_TIMEZONE
 # Slack ids: https://api.slack.com/changelog/2016-08-11-user-id-format-changes. A channel is
 # C (or G for older private channels); a person U, or W in Enterprise Grid.
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -67,7 +68,7 @@ class Settings(BaseSettings):
     allowed_teams: Annotated[tuple[str, ...], NoDecode] = Field((), alias="KASUHARA_ALLOWED_TEAMS")
     policy_path: Path | None = Field(None, alias="KASUHARA_POLICY_PATH")
     timezone: str = Field("Asia/Tokyo", alias="KASUHARA_TIMEZONE")
-    digest_cron: str = Field("0 9 * * mon", alias="KASUHARA_DIGEST_CRON")
+    digest_cron: str = Field(DIGEST_CRON, alias="KASUHARA_DIGEST_CRON")
     data_key: SecretStr | None = Field(None, alias="KASUHARA_DATA_KEY")
     database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     port: int = Field(3000, alias="PORT", ge=1, le=65535)
@@ -179,7 +180,9 @@ class Settings(BaseSettings):
     @field_validator("digest_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from bot.digest.cron import cron_trigger  # APScheduler is only needed when this is set
+        if value == DIGEST_CRON:  # pydantic-settings validates defaults too: spare the import
+            return value
+        from bot.digest.cron import cron_trigger  # APScheduler only for an operator's own line
 
         cron_trigger(value, ZoneInfo("UTC"))
         return value
