@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.policy.concepts import ConceptSet, Link, check_overrides, link_passages, load_concepts
 from bot.policy.document import Passage, PolicyDocument, PolicyFormatError, load_policy
+from bot.policy.matcher import PolicyMatcher
 from bot.policy.normalize import Readings
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -30,7 +31,7 @@ def run_policy_check(path: Path) -> tuple[str, bool]:
     lines = _header(doc, path)
     for passage in doc.passages:
         lines += _passage_lines(passage, links[passage.id], concepts)
-    lines += _uncovered(links, concepts)
+    lines += _uncovered(links, concepts, PolicyMatcher(doc, concepts=concepts))
     warnings = _warnings(doc, links, concepts)
     lines += ["", "warnings:" if warnings else "warnings: none", *warnings]
     return "\n".join(lines), True
@@ -66,15 +67,28 @@ def _passage_lines(passage: Passage, links: tuple[Link, ...], concepts: ConceptS
     return lines
 
 
-def _uncovered(links: dict[str, tuple[Link, ...]], concepts: ConceptSet) -> list[str]:
+def _uncovered(
+    links: dict[str, tuple[Link, ...]], concepts: ConceptSet, matcher: PolicyMatcher
+) -> list[str]:
+    """Concepts no passage covers, grouped by what a question about them gets instead."""
     covered = {link.concept for found in links.values() for link in found}
-    lines = ["", "concepts no passage covers (questions about them are declined or go to a"]
-    lines.append("related passage):")
+    lines = ["", "concepts no passage covers, and what a question about them is answered with:"]
     for kind in ("behaviour", "topic"):
-        missing = [c for c in concepts.concepts if c.kind == kind and c.id not in covered]
-        names = ", ".join(f"{c.label_ja} ({c.id})" for c in missing) or "none"
-        lines.append(f"  {kind}s: {names}")
+        by_answer: dict[str | None, list[str]] = {}
+        for concept in concepts.concepts:
+            if concept.kind == kind and concept.id not in covered:
+                answer = matcher.stand_in(concept.id)
+                by_answer.setdefault(answer, []).append(f"{concept.label_ja} ({concept.id})")
+        lines.append(f"  {kind}s:" + ("" if by_answer else " none"))
+        for answer, names in sorted(by_answer.items(), key=lambda item: item[0] is None):
+            lines.append(f"    → {_short(matcher.doc.passage(answer)) if answer else 'declined'}")
+            lines.append(f"        for {', '.join(names)}")
     return lines
+
+
+def _short(passage: Passage) -> str:
+    text = passage.text if len(passage.text) <= 24 else passage.text[:23] + "…"
+    return f"{passage.id} 「{text}」"
 
 
 def _warnings(

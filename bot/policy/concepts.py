@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,11 @@ _IN_PASSING = 0.35
 _CONTEXT = 0.5
 # Links weaker than this share of the concept's strongest link are dropped.
 _MIN_LINK = 0.3
+# A list item names its category first and gives examples after it, in brackets or after a
+# colon: 「威圧的な言動(机や車両を叩く、土下座の要求…)」「精神的暴力:怒鳴る、威圧…」. A concept
+# found only among the examples is less what the item is about than the one in its head.
+_EXAMPLE = 0.5
+_EXAMPLES_START = re.compile(r"[(（:：]")
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Concept:
     hints: tuple[str, ...]
     covers: tuple[str, ...] = ()  # concepts this one includes (土下座 is a demand to apologise)
     manner: bool = False  # says how often or how long (しつこく, 延々と), not what was done
+    # Its cues mean it only in the list of behaviours (「その他」 elsewhere is any other thing).
+    list_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,7 @@ def _concept(entry: dict[str, object]) -> Concept:
         hints=_strings(entry.get("hints")),
         covers=_strings(entry.get("covers")),
         manner=entry.get("manner") is True,
+        list_only=entry.get("list_only") is True,
     )
 
 
@@ -128,6 +137,7 @@ def link_passages(
 ) -> dict[str, tuple[Link, ...]]:
     """Passage id → its concept links, strongest first (see the module docstring)."""
     has_behaviours = any(p.behaviour is not None for p in doc.passages)
+    lists = {p.section_title for p in doc.passages if p.behaviour is not None}
     keys = {c.id: [(cue, cue_key(cue, readings)) for cue in c.link] for c in concepts.concepts}
     raw: dict[str, dict[str, tuple[float, tuple[str, ...]]]] = {}
     for passage in doc.passages:
@@ -137,7 +147,8 @@ def link_passages(
                 raise PolicyFormatError(f"passage {passage.id!r}: unknown concept(s) {unknown}")
             raw[passage.id] = dict.fromkeys(passage.concepts, (1.0, ("file",)))
         else:
-            raw[passage.id] = _auto(passage, concepts, keys, readings, has_behaviours)
+            in_list = not has_behaviours or passage.section_title in lists
+            raw[passage.id] = _auto(passage, concepts, keys, readings, has_behaviours, in_list)
     best: dict[str, float] = {}
     for found in raw.values():
         for cid, (score, _) in found.items():
@@ -159,14 +170,22 @@ def _auto(
     keys: dict[str, list[tuple[str, str]]],
     readings: Readings,
     has_behaviours: bool,
+    in_list: bool,
 ) -> dict[str, tuple[float, tuple[str, ...]]]:
     text = render(passage.text, readings)
+    behaviour_item = passage.behaviour is not None
+    head = render(_item_head(passage.text), readings) if behaviour_item else text
     context = render(f"{passage.section_heading} {passage.lead or ''}", readings)
     found: dict[str, tuple[float, tuple[str, ...]]] = {}
     for concept in concepts.concepts:
+        if concept.list_only and not in_list:
+            continue
+        if concept.kind == "topic" and behaviour_item:
+            # 「その他、パートナーの心身の健康や安全を脅かす行為」 is a behaviour, not the
+            # policy's word on staff support: a question about support must not quote it.
+            continue
         cues = [c for c in concept.link if cue_key(c, readings) in text]
         # A list item's heading (「対象となる行為」) is about the list, not about each item.
-        behaviour_item = passage.behaviour is not None
         in_context = (
             [] if behaviour_item else [c for c in concept.link if cue_key(c, readings) in context]
         )
@@ -174,14 +193,20 @@ def _auto(
             continue
         # More cues of one concept: more central, with diminishing returns.
         score = math.sqrt(len(cues)) + _CONTEXT * min(1.0, len(in_context))
+        if cues and not any(cue_key(c, readings) in head for c in cues):
+            score *= _EXAMPLE
         if concept.kind == "behaviour" and has_behaviours and passage.behaviour is None:
-            score *= _IN_PASSING
-        if concept.kind == "topic" and passage.behaviour is not None:
             score *= _IN_PASSING
         found[concept.id] = (score, tuple(dict.fromkeys(cues + in_context)))
     # A passage that names many concepts says less about each.
     spread = math.sqrt(max(1, len(found)))
     return {cid: (score / spread, why) for cid, (score, why) in found.items()}
+
+
+def _item_head(text: str) -> str:
+    """The part of a list item before its examples (the whole item when it gives none)."""
+    start = _EXAMPLES_START.search(text)
+    return text[: start.start()] if start and start.start() > 0 else text
 
 
 def cue_key(cue: str, readings: Readings) -> str:

@@ -5,6 +5,7 @@ No Slack and no wording here: the result is structured, and the Slack layer phra
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,6 +38,17 @@ _MANNER_SHARE = 0.7
 # A question that names the very word linking a passage to a concept (「暴言」 in ①「…威圧的な言動・
 # 暴言」) points at that passage more than at others linked to the concept by other words.
 _LINK_WORD_EVIDENCE = 1.25
+# The concept of a list's catch-all item (「その他、…行為」): see _stand_ins.
+_CATCH_ALL = "other_conduct"
+# 「運賃を投げつけられた」「シフトを聞かれて待ち伏せされた」: a behaviour told in the passive is
+# something done to the asker, and the topic nouns around it (運賃, シフト) are its setting. Against
+# out-of-scope cues such a question's best passage counts this many times.
+_VICTIM_WEIGHT = 2.0
+# "racist remarks to my coworker", "yelled at a colleague": the colleague is the one it was
+# done to, not the one who did it.
+_TO_SOMEONE = re.compile(r" (?:to|at|toward|towards|on) (?:my |our |a |the |another )?$")
+# A Japanese passive ending: 「〜られ」「〜され」「叩かれ」「言われ」「頼まれ」「騒がれ」.
+_PASSIVE = re.compile(r"[らさかまわたがばぱ]れ")
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,13 @@ class PolicyMatcher:
                 self._by_concept[link.concept].append((pid, link.strength))
                 self._link_keys[pid, link.concept] = self._link_words(pid, link, readings)
         self._fallback_id = doc.fallback_passage or self._strongest("definition")
+        # 「その他、…を脅かす行為」: a numbered catch-all item stands in for any behaviour the
+        # list does not name (a list item, not a sentence that says 「その他」 in passing).
+        self._catch_all = [
+            (pid, strength)
+            for pid, strength in self._by_concept.get(_CATCH_ALL, [])
+            if doc.passage(pid).behaviour is not None
+        ]
 
     def _link_words(self, pid: str, link: Link, readings: Readings) -> tuple[str, ...]:
         """Rendered words that tie the passage to the concept: the cues found, or for a link set
@@ -138,7 +157,9 @@ class PolicyMatcher:
         return linked[0][0] if linked else None
 
     def answer(self, question: str) -> Answer:
-        scores = self.scores(question)
+        self._ensure_built()
+        forms = self._analyzer.forms(question)
+        scores = self._scores(forms)
         ranked = self._ranked(scores)
         if not ranked or ranked[0].score < self.tuning.min_score:
             ranked = self._fallback(scores) or ranked
@@ -146,11 +167,22 @@ class PolicyMatcher:
             return Answer((), True, "internal_harassment")
         best = ranked[0].score if ranked else 0.0
         t = self.tuning
-        if best < t.min_score or scores.get(OUT_OF_SCOPE, 0.0) >= t.oos_ratio * best:
+        evidence = best * (_VICTIM_WEIGHT if self._told_as_victim(scores, forms[0]) else 1.0)
+        if best < t.min_score or scores.get(OUT_OF_SCOPE, 0.0) >= t.oos_ratio * evidence:
             return Answer((), True, "out_of_scope")
         floor = max(t.min_score, t.extra_ratio * best)
         kept = [ranked[0], *(m for m in ranked[1:MAX_MATCHES] if m.score >= floor)]
         return Answer(tuple(kept), False, None)
+
+    def _told_as_victim(self, scores: dict[str, float], rendered: str) -> bool:
+        """A behaviour concept was found and the question is in the passive (see _PASSIVE)."""
+        behaviour = any(
+            key.startswith(CONCEPT)
+            and value >= self.tuning.min_score
+            and self.concepts.get(key[len(CONCEPT) :]).kind == "behaviour"
+            for key, value in scores.items()
+        )
+        return behaviour and _PASSIVE.search(rendered) is not None
 
     def _fallback(self, scores: dict[str, float]) -> list[Match]:
         """On-topic but nothing specific: the document's fallback passage, just above the bar."""
@@ -191,24 +223,21 @@ class PolicyMatcher:
     def scores(self, text: str) -> dict[str, float]:
         """Score per passage id, per concept ("@sexual") and per cue class ("#out_of_scope")."""
         self._ensure_built()
-        forms = self._analyzer.forms(text)
-        scores = self._combine(self._lexicon.hits(forms))
-        return self._through_concepts(scores, forms[0])
+        return self._scores(self._analyzer.forms(text))
+
+    def _scores(self, forms: tuple[str, ...]) -> dict[str, float]:
+        hits = [h for h in self._lexicon.hits(forms) if not _colleague_as_recipient(h, forms[0])]
+        return self._through_concepts(self._combine(hits), forms[0])
 
     def _through_concepts(self, scores: dict[str, float], rendered: str) -> dict[str, float]:
         """Add each matched concept's score to the passages linked to it."""
         found = self._uncovered(
             {k[len(CONCEPT) :]: v for k, v in scores.items() if k.startswith(CONCEPT)}
         )
-        lent: dict[str, float] = {}
-        for cid, value in found.items():
-            if cid in self._by_concept:
-                continue
-            # The policy does not cover this concept: its neighbours stand in, weaker.
-            for rank, related in enumerate(self.concepts.get(cid).related):
-                share = self.tuning.related * _RELATED_DECAY**rank  # the first is the closest
-                lent[related] = max(lent.get(related, 0.0), share * value)
+        lent, catch_all = self._stand_ins(found)
         result = dict(scores)
+        for pid, strength in self._catch_all if catch_all else ():
+            result[pid] = result.get(pid, 0.0) + catch_all * strength
         for cid in found.keys() | lent.keys():
             value = max(found.get(cid, 0.0), lent.get(cid, 0.0))
             linked = self._by_concept.get(cid, [])
@@ -219,6 +248,40 @@ class PolicyMatcher:
                     strength *= _LINK_WORD_EVIDENCE
                 result[pid] = result.get(pid, 0.0) + value * strength
         return result
+
+    def stand_in(self, concept_id: str) -> str | None:
+        """The passage id quoted for a question about a concept no passage covers (its
+        closest related concept's passage, or the catch-all list item), None: declined.
+        For `policy check`; a covered concept returns its own strongest passage."""
+        self._ensure_built()
+        if concept_id in self._by_concept:
+            return self._strongest(concept_id)
+        lent, catch_all = self._stand_ins({concept_id: 1.0})
+        scores: dict[str, float] = {}
+        for pid, strength in self._catch_all if catch_all else ():
+            scores[pid] = catch_all * strength
+        for cid, value in lent.items():
+            for pid, strength in self._by_concept.get(cid, []):
+                scores[pid] = max(scores.get(pid, 0.0), value * strength)
+        ranked = self._ranked(scores)
+        return ranked[0].passage.id if ranked else None
+
+    def _stand_ins(self, found: dict[str, float]) -> tuple[dict[str, float], float]:
+        """For concepts the policy does not cover: the score each related concept stands in
+        with, and the score lent to the catch-all list item (for a behaviour none of whose
+        related concepts is covered either: 「体を触られた」 → 「その他、…を脅かす行為」)."""
+        lent: dict[str, float] = {}
+        catch_all = 0.0
+        for cid, value in found.items():
+            if cid in self._by_concept:
+                continue
+            concept = self.concepts.get(cid)
+            for rank, related in enumerate(concept.related):
+                share = self.tuning.related * _RELATED_DECAY**rank  # the first is the closest
+                lent[related] = max(lent.get(related, 0.0), share * value)
+            if concept.kind == "behaviour" and not set(concept.related) & self._by_concept.keys():
+                catch_all = max(catch_all, self.tuning.related * value)
+        return lent, catch_all
 
     def _uncovered(self, found: dict[str, float]) -> dict[str, float]:
         """Weaken concepts covered by another found concept that this policy has a passage for
@@ -255,3 +318,11 @@ class PolicyMatcher:
         ranked = [Match(p, scores[p.id]) for p in self.doc.passages if p.id in scores]
         ranked.sort(key=lambda m: (-m.score, self._order[m.passage.id]))
         return ranked
+
+
+def _colleague_as_recipient(hit: Hit, rendered: str) -> bool:
+    """A colleague cue after "to", "at"… (see _TO_SOMEONE) names who was harassed."""
+    if hit.owner != COLLEAGUE or not hit.spans:
+        return False
+    before = rendered[: hit.spans[0][0]].rstrip() + " "
+    return _TO_SOMEONE.search(before) is not None
