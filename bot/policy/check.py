@@ -7,6 +7,7 @@ here is sent to Slack; the text is for a terminal.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.policy.concepts import ConceptSet, Link, check_overrides, link_passages, load_concepts
@@ -15,6 +16,8 @@ from bot.policy.matcher import PolicyMatcher
 from bot.policy.normalize import Readings
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# 「…を以下のように定義します。」「次のとおりです:」: a sentence that introduces what follows it.
+_LEAD_IN = re.compile(r"(以下|次)(のよう|のとおり|の通り)[^。]{0,30}[。:：]?$|[:：]$")
 
 
 def run_policy_check(path: Path) -> tuple[str, bool]:
@@ -101,6 +104,12 @@ def _warnings(
             warnings.append(
                 f"  behaviour {passage.behaviour} ({passage.id}) links to no behaviour concept: "
                 "reports will rarely be matched to it; add `concepts` or `phrases`"
+            )
+    for passage, following in zip(doc.passages, doc.passages[1:], strict=False):
+        if passage.section_title == following.section_title and _LEAD_IN.search(passage.text):
+            warnings.append(
+                f"  {passage.id} reads as the lead-in of what follows it; as the section's "
+                "`lead` it is quoted above those passages instead of competing with them"
             )
     if not any(link.concept == "definition" for found in links.values() for link in found):
         warnings.append("  no passage defines customer harassment: 「カスハラって何?」 is declined")

@@ -3,7 +3,8 @@
 A phrase is a string; parts joined by "&" must all occur (in any order), and an English word
 ending in "*" matches as a prefix ("intimidat*"). Matching is substring search on the rendered
 forms of the question. When a longer phrase covers a shorter one's text, the shorter one is
-dropped: "hit on me" (sexual) must not also count as "hit" (physical).
+dropped: "hit on me" (sexual) must not also count as "hit" (physical); a passage's own words
+never hide a concept's, though.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from bot.policy.analyzers import Analyzer
 from bot.policy.normalize import Readings, ascii_words, render
 
 Span = tuple[int, int]
+# Owner prefixes of concepts ("@") and cue classes ("#"), as opposed to passage ids.
+_SHARED_OWNERS = "@#"
 # Base weights by kind of phrase: explicit vocabulary, weak hints, words taken from the text.
 WEIGHTS = {"phrase": 1.0, "hint": 0.45, "text": 0.6}
 
@@ -147,7 +150,12 @@ class Lexicon:
     def _select(self, found: list[Hit]) -> list[Hit]:
         found.sort(key=lambda h: (-h.length, -h.weight))
         detected = [h for h in found if h.owner in self._detectors]
-        return _drop_covered([h for h in found if h.owner not in self._detectors]) + detected
+        rest = [h for h in found if h.owner not in self._detectors]
+        # A passage's own words (owners without a "@"/"#" prefix) never hide a concept's or a
+        # cue class's: 「基本理念」 from a passage must not take 「理念」 (the mission concept).
+        shared = _drop_covered([h for h in rest if h.owner[:1] in _SHARED_OWNERS])
+        own = [h for h in rest if h.owner[:1] not in _SHARED_OWNERS]
+        return _drop_covered(shared + own) + detected
 
     def correct_spelling(self, rendered: str) -> str:
         """Replace unknown English words one edit away from a vocabulary word."""
@@ -198,12 +206,19 @@ def _match(phrase: Phrase, forms: tuple[str, ...]) -> Hit | None:
 
 def _drop_covered(hits: list[Hit]) -> list[Hit]:
     taken: list[Span] = []
+    parts: set[Span] = set()  # the parts of longer "A&B" hits
     kept = []
     for hit in hits:
         if hit.spans and all(_covered(span, taken) for span in hit.spans):
             continue
+        # 「ボンネットを…叩かれ」 (`ボンネットを&叩かれ`) holds the very word 「叩かれ」: the car
+        # was hit, not the person.
+        if len(hit.spans) == 1 and hit.spans[0] in parts:
+            continue
         kept.append(hit)
         taken.extend(hit.spans)
+        if len(hit.spans) > 1:
+            parts.update(hit.spans)
     return kept
 
 

@@ -95,3 +95,32 @@ def test_policy_check_says_what_a_question_on_a_gap_gets() -> None:
     report, _ = run_policy_check(UNSEEN / "daiichi-koutsu.json")
     declined = report.split("concepts no passage covers")[1].split("→ declined")[1]
     assert "つきまとい・待ち伏せ (stalking)" in declined.split("→")[0]
+
+
+def test_a_thing_that_was_hit_is_intimidation_a_person_physical() -> None:
+    centre = unseen("toyonaka-danjo")
+    assert centre.answer("カウンターをバンと叩かれた").matches[0].passage.id == "act.2"
+    assert centre.answer("頭を叩かれた").matches[0].passage.id == "act.1"
+    taxi = unseen("daiichi-koutsu")
+    assert taxi.answer("運転席のシートを後ろから蹴られた").matches[0].passage.id == "ex.3"
+    assert taxi.answer("お客に足を蹴られた").matches[0].passage.id == "ex.1"
+
+
+def test_a_passages_own_words_do_not_hide_a_concept() -> None:
+    # 「基本理念」 (intro.1's text) used to hide 「理念」 (mission), and 「当社グループ」 won.
+    matcher = unseen("daiichi-koutsu")
+    assert matcher.answer("当社グループの基本理念は?").matches[0].passage.id == "intro.1"
+
+
+def test_kana_spelling_of_a_long_call() -> None:
+    matcher = unseen("toyonaka-danjo")
+    assert {m.passage.id for m in matcher.answer("あの人の電話ながすぎる").matches} & {
+        "act.3",
+        "act.4",
+    }
+
+
+def test_policy_check_points_out_a_lead_in_written_as_a_passage() -> None:
+    report, _ = run_policy_check(UNSEEN / "starbucks-japan.json")
+    assert "def.1 reads as the lead-in of what follows it" in report
+    assert "intro.3 reads as" not in report  # the last of its section introduces nothing

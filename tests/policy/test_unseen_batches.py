@@ -8,15 +8,16 @@ Top-1 ja / top-1 en / right passage among those quoted / out-of-scope declined /
 suggested; "now" is after the round of general fixes the first run's misses led to (head vs
 examples of a list item, passive victim reports against out-of-scope cues, the catch-all item,
 a colleague as the one harassed, behaviour items linking no topic, 「その他」 outside the list,
-and the words below in data/concepts.json). Floors sit a little under "now".
+a thing hit rather than a person, a passage's words not hiding a concept's, and the words in
+data/concepts.json that the commits name). Floors sit a little under "now".
 
 Batch sizes (ja / en / OOS / reports): daiichi 31 / 8 / 8 / 4, toyonaka 30 / 7 / 8 / 4,
 starbucks 29 / 8 / 8 / 4.
 
 | batch | first run | now |
 |---|---|---|
-| daiichi-koutsu batch1 | 71.0 / 87.5 / 82.1 / 100 / 100 | 87.1 / 100 / 97.4 / 100 / 100 |
-| toyonaka-danjo batch1 | 86.7 / 85.7 / 89.2 / 100 / 100 | 86.7 / 100 / 91.9 / 100 / 100 |
+| daiichi-koutsu batch1 | 71.0 / 87.5 / 82.1 / 100 / 100 | 96.8 / 100 / 100 / 100 / 100 |
+| toyonaka-danjo batch1 | 86.7 / 85.7 / 89.2 / 100 / 100 | 93.3 / 100 / 94.6 / 100 / 100 |
 | starbucks-japan batch1 | 75.9 / 62.5 / 78.4 / 87.5 / 100 | 86.2 / 87.5 / 91.9 / 100 / 100 |
 """
 
@@ -38,8 +39,8 @@ NAMES = sorted(p.stem for p in UNSEEN.glob("*.json"))
 
 # batch, floors: top-1 ja, top-1 en, recall@3 all, OOS declined
 FLOORS = {
-    "daiichi-koutsu.batch1": (0.85, 0.95, 0.95, 0.95),
-    "toyonaka-danjo.batch1": (0.85, 0.95, 0.90, 0.95),
+    "daiichi-koutsu.batch1": (0.90, 0.95, 0.95, 0.95),
+    "toyonaka-danjo.batch1": (0.90, 0.95, 0.90, 0.95),
     "starbucks-japan.batch1": (0.85, 0.85, 0.90, 0.95),
 }
 
