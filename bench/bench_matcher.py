@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "qa" / "dev.jsonl"
 HELDOUT = REPO / "tests" / "policy" / "heldout.jsonl"
 ORGS = REPO / "tests" / "policy" / "orgs"
+UNSEEN = REPO / "tests" / "policy" / "unseen"
 ANALYZERS = ("chars", "sudachi", "fugashi")
 
 
@@ -50,11 +51,11 @@ def other_policies(repeat: int) -> list[dict[str, float | str]]:
     from bot.policy.matcher import PolicyMatcher
 
     rows: list[dict[str, float | str]] = []
-    for policy in sorted(ORGS.glob("*.json")):
+    for policy in sorted([*ORGS.glob("*.json"), *UNSEEN.glob("*.json")]):
         start = time.perf_counter()
         matcher = PolicyMatcher(load_policy(policy))
         load_s = time.perf_counter() - start
-        for batch in sorted(ORGS.glob(f"{policy.stem}.batch*.jsonl")):
+        for batch in sorted(policy.parent.glob(f"{policy.stem}.batch*.jsonl")):
             texts = [json.loads(line)["q"] for line in batch.read_text().splitlines() if line]
             latencies = _latencies(matcher, texts * repeat)
             report = evaluate(batch, matcher)
@@ -161,7 +162,7 @@ def print_single(r: dict[str, float | str]) -> None:
     for key in sorted(k for k in r if "top1" in k or "declin" in k):
         print(f"{key:<19} {float(r[key]):.1%}")
     if "orgs" in r:
-        print("\nother organisations' policies, their text only (tests/policy/orgs):")
+        print("\nother organisations' policies, their text only (tests/policy/orgs and unseen):")
         print_orgs(json.loads(str(r["orgs"])))
 
 

@@ -124,3 +124,23 @@ def test_policy_check_points_out_a_lead_in_written_as_a_passage() -> None:
     report, _ = run_policy_check(UNSEEN / "starbucks-japan.json")
     assert "def.1 reads as the lead-in of what follows it" in report
     assert "intro.3 reads as" not in report  # the last of its section introduces nothing
+
+
+def test_a_feeling_is_not_a_behaviour() -> None:
+    # 「怖かった」 says how it felt; 「殺すぞ」 says what was done (脅威を感じさせる言動).
+    matcher = unseen("shizutetsu-group")
+    assert matcher.answer("「殺すぞ」と言われて怖かった").matches[0].passage.id == "act.2"
+
+
+def test_breaking_things_is_damage_before_intimidation() -> None:
+    matcher = unseen("shizutetsu-group")
+    assert matcher.answer("a man kicked the ticket machine and broke it").matches[0].passage.id == (
+        "act.4"
+    )
+    assert matcher.answer("シュレッダーが壊れた").declined  # nobody broke it
+
+
+def test_words_showered_on_someone_are_not_water() -> None:
+    matcher = unseen("toyonaka-danjo")
+    answer = matcher.answer("ご利用者様より罵詈雑言を浴びせられた場合の扱いをお教えください")
+    assert answer.matches[0].passage.id in {"k.2", "act.5"}

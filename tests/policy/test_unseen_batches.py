@@ -1,24 +1,27 @@
-"""Three more published policies (issue 16), converted with their text only and questioned
+"""Four more published policies (issue 16), converted with their text only and questioned
 before the matcher had ever been run on them: a taxi and bus group (第一交通産業), a municipal
-gender-equality centre run by a foundation (とよなか男女共同参画推進財団) and a café chain
-(スターバックス コーヒー ジャパン). `*.source.txt` gives each stored page's address and where the
-stored copy ends. The batches were committed on their own (605b763) before the first run.
+gender-equality centre run by a foundation (とよなか男女共同参画推進財団), a café chain
+(スターバックス コーヒー ジャパン) and a railway and bus group (静鉄グループ). `*.source.txt`
+gives each stored page's address and where the stored copy ends.
+
+Every batch was committed before its first run: batch1 of the first three in 605b763 (before
+any change), their batch2 and the railway group's batch1 in 2039840 (after rounds 1–2, which
+were tuned on the batch1s only; the railway group's policy had never been seen). Round 3
+followed those first runs. The rounds changed general causes only (see the commits and
+test_generalisation.py); no policy file carries phrases.
 
 Top-1 ja / top-1 en / right passage among those quoted / out-of-scope declined / main behaviour
-suggested; "now" is after the round of general fixes the first run's misses led to (head vs
-examples of a list item, passive victim reports against out-of-scope cues, the catch-all item,
-a colleague as the one harassed, behaviour items linking no topic, 「その他」 outside the list,
-a thing hit rather than a person, a passage's words not hiding a concept's, and the words in
-data/concepts.json that the commits name). Floors sit a little under "now".
+suggested. Floors sit a little under "now".
 
-Batch sizes (ja / en / OOS / reports): daiichi 31 / 8 / 8 / 4, toyonaka 30 / 7 / 8 / 4,
-starbucks 29 / 8 / 8 / 4.
-
-| batch | first run | now |
-|---|---|---|
-| daiichi-koutsu batch1 | 71.0 / 87.5 / 82.1 / 100 / 100 | 96.8 / 100 / 100 / 100 / 100 |
-| toyonaka-danjo batch1 | 86.7 / 85.7 / 89.2 / 100 / 100 | 93.3 / 100 / 94.6 / 100 / 100 |
-| starbucks-japan batch1 | 75.9 / 62.5 / 78.4 / 87.5 / 100 | 86.2 / 87.5 / 91.9 / 100 / 100 |
+| batch (ja / en / OOS / reports) | after | first run | now (round 3) |
+|---|---|---|---|
+| daiichi-koutsu b1 (31/8/8/4) | – | 71.0/87.5/82.1/100/100 | 96.8/100/100/100/100 |
+| toyonaka-danjo b1 (30/7/8/4) | – | 86.7/85.7/89.2/100/100 | 93.3/100/94.6/100/100 |
+| starbucks-japan b1 (29/8/8/4) | – | 75.9/62.5/78.4/87.5/100 | 86.2/87.5/91.9/100/100 |
+| daiichi-koutsu b2 (15/5/5/2) | r2 | 86.7/80.0/90.0/100/100 | 93.3/100/100/100/100 |
+| toyonaka-danjo b2 (15/5/5/2) | r2 | 80.0/80.0/90.0/100/100 | 93.3/100/100/100/100 |
+| starbucks-japan b2 (15/5/5/2) | r2 | 80.0/60.0/80.0/80.0/100 | 86.7/80.0/95.0/100/100 |
+| shizutetsu-group b1 (25/6/7/3) | r2 | 80.0/66.7/80.6/100/100 | 92.0/100/93.5/100/100 |
 """
 
 from __future__ import annotations
@@ -40,8 +43,12 @@ NAMES = sorted(p.stem for p in UNSEEN.glob("*.json"))
 # batch, floors: top-1 ja, top-1 en, recall@3 all, OOS declined
 FLOORS = {
     "daiichi-koutsu.batch1": (0.90, 0.95, 0.95, 0.95),
+    "daiichi-koutsu.batch2": (0.90, 0.95, 0.95, 0.95),
     "toyonaka-danjo.batch1": (0.90, 0.95, 0.90, 0.95),
+    "toyonaka-danjo.batch2": (0.90, 0.95, 0.95, 0.95),
     "starbucks-japan.batch1": (0.85, 0.85, 0.90, 0.95),
+    "starbucks-japan.batch2": (0.85, 0.75, 0.90, 0.95),
+    "shizutetsu-group.batch1": (0.90, 0.95, 0.90, 0.95),
 }
 
 
