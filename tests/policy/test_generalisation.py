@@ -144,3 +144,11 @@ def test_words_showered_on_someone_are_not_water() -> None:
     matcher = unseen("toyonaka-danjo")
     answer = matcher.answer("ご利用者様より罵詈雑言を浴びせられた場合の扱いをお教えください")
     assert answer.matches[0].passage.id in {"k.2", "act.5"}
+
+
+def test_a_business_clients_manager_is_a_customer() -> None:
+    # 「店長に…された」 is a colleague cue; 「取引先の店長」 is the client's manager.
+    matcher = unseen("ucc-coffee-professional")
+    answer = matcher.answer("取引先の店長に「契約切るぞ、覚悟しとけ」と脅された")
+    assert answer.matches and answer.matches[0].passage.id == "act.1"
+    assert matcher.answer("店長に怒鳴られた").decline_reason == "internal_harassment"

@@ -1,19 +1,22 @@
-"""Four more published policies (issue 16), converted with their text only and questioned
+"""Five more published policies (issue 16), converted with their text only and questioned
 before the matcher had ever been run on them: a taxi and bus group (第一交通産業), a municipal
 gender-equality centre run by a foundation (とよなか男女共同参画推進財団), a café chain
-(スターバックス コーヒー ジャパン) and a railway and bus group (静鉄グループ). `*.source.txt`
-gives each stored page's address and where the stored copy ends.
+(スターバックス コーヒー ジャパン), a railway and bus group (静鉄グループ) and a food-service
+coffee supplier (UCCコーヒープロフェッショナル). `*.source.txt` gives each stored page's
+address and where the stored copy ends.
 
 Every batch was committed before its first run: batch1 of the first three in 605b763 (before
 any change), their batch2 and the railway group's batch1 in 2039840 (after rounds 1–2, which
 were tuned on the batch1s only; the railway group's policy had never been seen). Round 3
-followed those first runs. The rounds changed general causes only (see the commits and
-test_generalisation.py); no policy file carries phrases.
+followed those first runs; the coffee supplier's batch (08c5f5d) was written after it, on a
+policy never seen, and round 4 (取引先 as a customer cue) followed its first run. The rounds
+changed general causes only (see the commits and test_generalisation.py); no policy file
+carries phrases.
 
 Top-1 ja / top-1 en / right passage among those quoted / out-of-scope declined / main behaviour
 suggested. Floors sit a little under "now".
 
-| batch (ja / en / OOS / reports) | after | first run | now (round 3) |
+| batch (ja / en / OOS / reports) | after | first run | now (round 4) |
 |---|---|---|---|
 | daiichi-koutsu b1 (31/8/8/4) | – | 71.0/87.5/82.1/100/100 | 96.8/100/100/100/100 |
 | toyonaka-danjo b1 (30/7/8/4) | – | 86.7/85.7/89.2/100/100 | 93.3/100/94.6/100/100 |
@@ -22,6 +25,7 @@ suggested. Floors sit a little under "now".
 | toyonaka-danjo b2 (15/5/5/2) | r2 | 80.0/80.0/90.0/100/100 | 93.3/100/100/100/100 |
 | starbucks-japan b2 (15/5/5/2) | r2 | 80.0/60.0/80.0/80.0/100 | 86.7/80.0/95.0/100/100 |
 | shizutetsu-group b1 (25/6/7/3) | r2 | 80.0/66.7/80.6/100/100 | 92.0/100/93.5/100/100 |
+| ucc-coffee-professional b1 (22/6/6/2) | r3 | 81.8/100/89.3/100/100 | 86.4/100/92.9/100/100 |
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ FLOORS = {
     "starbucks-japan.batch1": (0.85, 0.85, 0.90, 0.95),
     "starbucks-japan.batch2": (0.85, 0.75, 0.90, 0.95),
     "shizutetsu-group.batch1": (0.90, 0.95, 0.90, 0.95),
+    "ucc-coffee-professional.batch1": (0.85, 0.95, 0.90, 0.95),
 }
 
 
