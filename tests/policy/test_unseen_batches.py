@@ -5,11 +5,12 @@ gender-equality centre run by a foundation (とよなか男女共同参画推進
 coffee supplier (UCCコーヒープロフェッショナル). `*.source.txt` gives each stored page's
 address and where the stored copy ends.
 
-Every batch was committed before its first run: batch1 of the first three in 605b763 (before
-any change), their batch2 and the railway group's batch1 in 2039840 (after rounds 1–2, which
-were tuned on the batch1s only; the railway group's policy had never been seen). Round 3
-followed those first runs; the coffee supplier's batch (08c5f5d) was written after it, on a
-policy never seen, and round 4 (取引先 as a customer cue) followed its first run. The rounds
+Every batch was committed on its own before its first run (`git log -- tests/policy/unseen`,
+commits "Unseen policies: …"): batch1 of the first three before any change; their batch2 and
+the railway group's batch1 after rounds 1–2, which were tuned on the batch1s only (the railway
+group's policy had never been seen). Round 3 followed those first runs; the coffee supplier's
+batch was written after it, on a policy never seen, and round 4 (取引先 as a customer cue)
+followed its first run. The rounds
 changed general causes only (see the commits and test_generalisation.py); no policy file
 carries phrases.
 
