@@ -62,7 +62,9 @@ async def test_case7_outsider_refused_on_command_and_shortcuts(h: Harness) -> No
     assert views and all(v["callback_id"] != "report.submit" for v in views)
     assert all(REFUSED in all_text(v) for v in views)
     refusals = await _refusals(h)
-    assert [r["where"] for r in refusals] == ["command", "command", "shortcut", "message_action"]
+    # Each refusal is audited after its ack, so two close together may commit in either order.
+    where = sorted(r["where"] for r in refusals)
+    assert where == ["command", "command", "message_action", "shortcut"]
     assert {r["team"] for r in refusals} == {"TPARTNER1"}
     assert await reports(h) == []
 
@@ -96,7 +98,7 @@ async def test_case7_outsider_dm_and_mention_are_refused_not_answered(h: Harness
     assert h.standin.replies(SHARED, mention["ts"]) == []
     [notice] = h.standin.ephemerals
     assert notice["user"] == PARTNER and REFUSED in notice["text"]
-    assert [r["where"] for r in await _refusals(h)] == ["message", "app_mention"]
+    assert sorted(r["where"] for r in await _refusals(h)) == ["app_mention", "message"]
 
 
 async def test_case7_same_enterprise_and_allowed_group_company_are_inside(h: Harness) -> None:
