@@ -85,8 +85,8 @@ async def test_a_whole_story_logs_no_text_and_no_secret(
         assert [m for m in dm if m.get("bot_id")], "the DM question was answered"
     assert not logging.getLogger("slack_sdk.web.async_base_client").isEnabledFor(logging.DEBUG)
     assert not logging.getLogger("slack_bolt.AsyncApp").isEnabledFor(logging.DEBUG)
-    # Bolt names each listener's logger after the app's file, outside "slack_bolt".
-    listeners = [n for n in logging.root.manager.loggerDict if n.startswith("app.py:")]
+    # Bolt names each listener's logger after the app (bot/app.py names it), outside "slack_bolt".
+    listeners = [n for n in logging.root.manager.loggerDict if n.startswith(f"{h.app.name}:")]
     assert listeners and not [
         n for n in listeners if logging.getLogger(n).isEnabledFor(logging.DEBUG)
     ]
