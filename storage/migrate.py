@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from storage.db import engine_for
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 _INI = Path(__file__).with_name("alembic.ini")
 _VERSIONS = _INI.with_name("migrations") / "versions"
@@ -76,22 +78,28 @@ def _assignments(source: str) -> dict[str, object]:
     return values
 
 
-async def at_head(url: str) -> bool:
+async def at_head(url: str, engine: AsyncEngine | None = None) -> bool:
     """Whether the database's alembic_version names exactly the scripts' heads (False when it
-    cannot tell: no such table yet, an unreadable script)."""
+    cannot tell: no such table yet, an unreadable script). Asked through `engine` when given
+    (the app's own, so start-up connects once), else through one made for `url`."""
     heads = head_revisions()
     if heads is None:
         return False
     try:
-        async with engine_for(url) as engine, engine.connect() as conn:
+        async with contextlib.AsyncExitStack() as stack:
+            if engine is None:
+                engine = await stack.enter_async_context(engine_for(url))
+            conn = await stack.enter_async_context(engine.connect())
             rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
             return frozenset(str(r[0]) for r in rows) == heads
     except SQLAlchemyError:
         return False
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    if revision == "head" and await at_head(url):
+async def upgrade(url: str, revision: str = "head", engine: AsyncEngine | None = None) -> None:
+    """Bring the schema to `revision` with Alembic, unless it is asked for head and already
+    there (one SELECT, through `engine` when given)."""
+    if revision == "head" and await at_head(url, engine):
         return
     # Alembic's env runs its own event loop, so it gets a thread of its own.
     await asyncio.to_thread(upgrade_sync, url, revision)
