@@ -53,7 +53,7 @@ class Bench:
 
 BENCHES = (
     Bench("bench_ack.py"),
-    Bench("bench_startup.py", pg=False),
+    Bench("bench_startup.py"),
     Bench("bench_followups.py"),
     Bench("bench_home.py"),
     Bench("bench_matcher.py", ours=False, quick=()),

@@ -24,7 +24,7 @@ _SHARED_OWNERS = "@#"
 WEIGHTS = {"phrase": 1.0, "hint": 0.45, "text": 0.6}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phrase:
     owner: str
     pieces: tuple[tuple[str, ...], ...]  # one tuple of rendered forms per "&" part
