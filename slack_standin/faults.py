@@ -14,6 +14,11 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     text: str | None = None  # a non-JSON body (a proxy's or load balancer's error page)
+    # Slack did the work, then the answer was lost: a 5xx after the effect, or (with `reset`)
+    # the connection dropped before any answer. Real Slack does both; a caller that retries
+    # such a call blindly does the work twice.
+    after: bool = False
+    reset: bool = False
 
     def body(self) -> dict[str, object]:
         if self.status == 429:
@@ -65,13 +70,15 @@ class Faults:
         error: str | None = None,
         retry_after: int | None = None,
         text: str | None = None,
+        after: bool = False,
+        reset: bool = False,
     ) -> None:
         if status is None:
             status = 200 if error else 500
-        if status == 200 and not error:
+        if status == 200 and not error and not reset:
             raise ValueError("an HTTP 200 fault needs an error code")
         queue = self.pending.setdefault(method, deque())
-        queue.extend(Fault(status, error, retry_after, text) for _ in range(times))
+        queue.extend(Fault(status, error, retry_after, text, after, reset) for _ in range(times))
 
     def take(self, method: str) -> Fault | None:
         queue = self.pending.get(method)

@@ -149,10 +149,14 @@ class SlackStandin:
         error: str | None = None,
         retry_after: int | None = None,
         text: str | None = None,
+        after: bool = False,
+        reset: bool = False,
     ) -> None:
         """HTTP `status` (default 500), or HTTP 200 `{"ok": false, "error": error}`; `text`
-        answers with that text/plain body instead of JSON."""
-        self.faults.fail_next(method, times, status, error, retry_after, text)
+        answers with that text/plain body instead of JSON. `reset` drops the connection
+        without an answer. `after`: the call takes effect first, then fails that way (the
+        answer lost on its way back, as Slack documents a 5xx or a timeout may be)."""
+        self.faults.fail_next(method, times, status, error, retry_after, text, after, reset)
 
     def refuse_token(self, refused: bool = True) -> None:
         """Answer every call with invalid_auth until called with False (a token rotation)."""

@@ -110,7 +110,9 @@ def check_required(spec: MethodSpec, args: dict[str, Any]) -> None:
     raise ApiError("invalid_arguments", response_metadata={"messages": messages})
 
 
-def _fault_response(fault: Fault) -> web.Response:
+def _fault_response(fault: Fault, request: web.Request | None = None) -> web.Response:
+    if fault.reset and request is not None and request.transport is not None:
+        request.transport.abort()  # no answer at all: the client sees the connection reset
     if fault.text is not None:
         return web.Response(
             text=fault.text, status=fault.status, headers=fault.headers(), content_type="text/plain"
@@ -136,9 +138,12 @@ class WebApi:
             if delay:
                 await asyncio.sleep(delay)
             fault = self.faults.take(method)
+            if fault is not None and fault.after:
+                await self._call(method, args, _token(request, args))  # done, answer lost
             if fault is not None:
-                self._record(method, args, fault.body()["error"], at)
-                return _fault_response(fault)
+                error = "connection_reset" if fault.reset else fault.body()["error"]
+                self._record(method, args, error, at)
+                return _fault_response(fault, request)
             result = await self._call(method, args, _token(request, args))
         except ApiError as exc:
             self._record(method, args, exc.error, at)

@@ -61,16 +61,66 @@ class ShortRateLimitRetryHandler(AsyncRetryHandler):
         state.increment_current_attempt()
 
 
+# Calls whose repetition makes a second message or file. A 5xx or a dropped connection does
+# not say they failed: Slack may have posted and lost only the answer. They are not repeated
+# blindly here; the outbox retries them after looking for what arrived (Sender._post_once),
+# and the case record looks for its file (SlackGateway.upload).
+NOT_REPEATABLE = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "files.completeUploadExternal",
+    }
+)
+
+
+def _repeatable(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").rsplit("/", 1)[-1] not in NOT_REPEATABLE
+
+
+class RepeatableConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retry of a dropped connection, for calls that are safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _repeatable(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class RepeatableServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk's retry of a 5xx, for calls that are safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _repeatable(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def make_client(token: str, base_url: str) -> PooledWebClient:
-    """A pooled client (bot/delivery/slack_http.py) that rides out dropped connections, one
-    5xx and short 429s before we see them; long waits are the outbox's to schedule
-    (bot/delivery/errors.py)."""
-    client = PooledWebClient(token=token, base_url=base_url, timeout=10)
+    """A pooled client (bot/delivery/slack_http.py) that rides out short 429s, and for calls
+    safe to repeat a dropped connection and one 5xx, before we see them; long waits and
+    posts whose answer was lost are the outbox's to handle (bot/delivery/errors.py)."""
+    client = PooledWebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[])
     client.retry_handlers.extend(
         [
-            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            RepeatableConnectionErrorRetryHandler(max_retry_count=1),
             ShortRateLimitRetryHandler(max_retry_count=1),
-            AsyncServerErrorRetryHandler(max_retry_count=1),
+            RepeatableServerErrorRetryHandler(max_retry_count=1),
         ]
     )
     return client

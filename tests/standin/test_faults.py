@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -74,3 +75,26 @@ async def test_pacing_bursts_then_429(
     standin.pace_post_message = False
     for i in range(10):
         await client.chat_postMessage(channel="CSUP", text=f"unpaced {i}")
+
+
+async def test_fail_after_the_work_is_done(client: AsyncWebClient, standin: SlackStandin) -> None:
+    """A 5xx is no proof that nothing happened: the message is there, the answer lost."""
+    standin.fail_next("chat.postMessage", status=503, after=True)
+    with pytest.raises(SlackApiError) as info:
+        await client.chat_postMessage(channel="CSUP", text="once")
+    assert info.value.response.status_code == 503
+    assert [m["text"] for m in standin.messages("CSUP")] == ["once"]
+
+
+async def test_connection_reset_gives_no_answer(standin: SlackStandin) -> None:
+    # slack_sdk's default client retries a dropped connection itself: none here, to see it.
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=standin.api_url, retry_handlers=[])
+    standin.fail_next("chat.postMessage", reset=True, after=True)
+    with pytest.raises(aiohttp.ClientError):
+        await client.chat_postMessage(channel="CSUP", text="once")
+    assert [m["text"] for m in standin.messages("CSUP")] == ["once"]
+    assert [c.error for c in standin.calls_to("chat.postMessage")] == ["connection_reset"]
+    standin.fail_next("chat.postMessage", reset=True)
+    with pytest.raises(aiohttp.ClientError):
+        await client.chat_postMessage(channel="CSUP", text="never")
+    assert [m["text"] for m in standin.messages("CSUP")] == ["once"]

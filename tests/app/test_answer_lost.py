@@ -1,0 +1,49 @@
+"""Slack did the work, then its answer was lost (a 5xx after the effect, a dropped
+connection): the report must still reach each place exactly once, and nobody be told it
+failed. The stand-in plays the lost answer with `fail_next(..., after=True)`."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo.harness import STAFF, SUPERVISORS, Harness
+from tests.app.faults import alert_count, dm_texts, drain_for
+from tests.app.helpers import alerts, submit
+
+LOST = [
+    pytest.param({"status": 500}, id="http500"),
+    pytest.param(
+        {"status": 503, "text": "<html><body>503 Service Unavailable</body></html>"}, id="html503"
+    ),
+    pytest.param({"reset": True}, id="reset"),
+]
+
+
+@pytest.mark.parametrize("fault", LOST)
+async def test_alert_posted_but_answer_lost_is_not_doubled(
+    harness: Harness, fault: dict[str, object]
+) -> None:
+    harness.standin.fail_next("chat.postMessage", after=True, **fault)  # type: ignore[arg-type]
+    await submit(harness, "電話で1時間怒鳴られた")
+    await drain_for(harness, 60)
+    assert alert_count(harness) == 1
+    [alert] = alerts(harness)
+    assert alert["metadata"]["event_payload"]["case"] == "KH-2026-0001"
+    receipts = [t for t in dm_texts(harness, STAFF[0]) if "報告を受け付けました" in t]
+    assert len(receipts) == 1
+
+
+@pytest.mark.parametrize("fault", LOST)
+async def test_thread_line_posted_but_answer_lost_is_not_doubled(
+    harness: Harness, fault: dict[str, object]
+) -> None:
+    from tests.app.helpers import click
+    from tests.privacy.story import SATO
+
+    await submit(harness, "電話で1時間怒鳴られた")
+    [alert] = alerts(harness)
+    harness.standin.fail_next("chat.postMessage", after=True, **fault)  # type: ignore[arg-type]
+    await click(harness, SATO, "case.ack", alert)
+    await drain_for(harness, 60)
+    lines = harness.standin.replies(SUPERVISORS, alert["ts"])
+    assert len(lines) == 1, [m.get("text") for m in lines]
