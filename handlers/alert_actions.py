@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cases import actions
 from bot.cases.domain import OUTCOME_MAX
 from bot.cases.lifecycle import ActionResult, audit_view, perform, refuse
-from bot.record.produce import RecordNotSent, send_record
+from bot.record.produce import RecordNotSent, RecordUnconfirmed, send_record
 from bot.services import Services
 from handlers.dedupe import key_of
 from handlers.envelope import as_dict
@@ -84,7 +84,10 @@ async def handle_record_button(
         # Slack refused the upload (audited), or the case could not be read: nothing was
         # sent, and the supervisor waiting for the DM is told so.
         log.warning("record case_id=%s not sent: %s", case_id, exc.reason)
-        await _notify(svc, respond, ActionResult(False, "record.failed"))
+        unsure = isinstance(exc, RecordUnconfirmed)
+        await _notify(
+            svc, respond, ActionResult(False, "record.unconfirmed" if unsure else "record.failed")
+        )
         return
     if produced is None:
         await _notify(svc, respond, ActionResult(False, "actions.case_missing"))

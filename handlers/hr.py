@@ -6,10 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot.cases.lifecycle import refuse
-from bot.delivery.errors import error_code
+from bot.delivery.errors import classify
+from bot.delivery.slack_io import UploadUnconfirmed
 from bot.digest.figures import behaviour_labels
 from bot.digest.weekly import audit_hr, export_week, week_figures
 from bot.digest.weeks import week_containing
@@ -58,8 +57,15 @@ async def _send_export(svc: Services, user: str, respond: Reply, once: str | Non
             title=export.title,
             comment=export.comment,
         )
-    except SlackApiError as exc:
-        log.warning("export %s not delivered: %s", export.week, error_code(exc.response))
+    except UploadUnconfirmed as exc:  # may still arrive: asking again at once could send two
+        log.warning("export %s not confirmed: %s", export.week, exc.code)
+        await respond(response_type="ephemeral", text=svc.catalog.t("export.unconfirmed"))
+        return
+    except Exception as exc:
+        verdict = classify(exc)  # Slack's refusal (any body) or the network
+        if verdict is None:
+            raise
+        log.warning("export %s not delivered: %s", export.week, verdict.code)
         await respond(response_type="ephemeral", text=svc.catalog.t("export.failed"))
         return
     log.info("export %s sent rows=%d", export.week, export.count)

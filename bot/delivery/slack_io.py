@@ -18,7 +18,14 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.errors import CHANNEL_HOLDS, GONE, classify_response, error_code
+from bot.delivery.errors import (
+    CHANNEL_HOLDS,
+    GONE,
+    Action,
+    classify,
+    classify_response,
+    error_code,
+)
 from bot.delivery.slack_http import PooledWebClient
 
 CASE_EVENT_TYPE = "kasuhara_case"
@@ -124,6 +131,19 @@ def make_client(token: str, base_url: str) -> PooledWebClient:
         ]
     )
     return client
+
+
+class UploadRefused(OSError):
+    """The upload URL did not take the file's bytes (its HTTP status in the message)."""
+
+
+class UploadUnconfirmed(Exception):
+    """files.completeUploadExternal's answer was lost and the file is not seen shared: it may
+    or may not arrive. `code` is what the failed call said."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -321,14 +341,53 @@ class SlackGateway:
 
     async def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, comment: str = ""
-    ) -> None:
-        await self.client.files_upload_v2(
-            channel=channel,
-            filename=filename,
-            content=content,
-            title=title,
-            initial_comment=comment or None,
+    ) -> str:
+        """Share a file in `channel` (files upload v2: files.getUploadURLExternal, the bytes to
+        its upload URL, files.completeUploadExternal); returns the file id.
+
+        The completion is never repeated: when its answer is lost (a 5xx, a dropped
+        connection) Slack may have shared the file, so the conversation is looked at instead.
+        Raises UploadUnconfirmed when the file is not seen there (Slack shares
+        asynchronously, so it may still appear); SlackApiError, UploadRefused or a network
+        error when nothing was shared."""
+        got = await self.client.files_getUploadURLExternal(filename=filename, length=len(content))
+        file_id = str(got["file_id"])
+        # slack_sdk's own step 2 of files_upload_v2, on this client's session and retries.
+        sent = await self.client._upload_file(
+            url=str(got["upload_url"]),
+            data=content,
+            logger=self.client.logger,
+            timeout=self.client.timeout,
+            proxy=self.client.proxy,
+            ssl=self.client.ssl,
         )
+        if sent.status != 200:
+            raise UploadRefused(f"upload_http_{sent.status}")
+        try:
+            await self.client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": title}],
+                channel_id=channel,
+                initial_comment=comment or None,
+            )
+        except Exception as exc:
+            verdict = classify(exc)
+            if verdict is None or verdict.action != Action.RETRY or verdict.status == 429:
+                raise  # refused, or paced before it was done: nothing was shared
+            if await self._file_shared(channel, file_id):
+                return file_id
+            raise UploadUnconfirmed(verdict.code) from exc
+        return file_id
+
+    async def _file_shared(self, channel: str, file_id: str) -> bool:
+        """Whether a recent message in `channel` carries the file (conversations.history)."""
+        try:
+            resp = await self.client.conversations_history(channel=channel, limit=20)
+        except Exception as exc:
+            if classify(exc) is None:
+                raise
+            return False
+        messages: list[dict[str, Any]] = resp.get("messages") or []
+        return any(f.get("id") == file_id for m in messages for f in m.get("files") or [])
 
     async def identity(self) -> dict[str, Any]:
         resp = await self.client.auth_test()

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery.errors import error_code
+from bot.delivery.errors import classify, error_code
 from bot.delivery.idempotency import claim
 from bot.delivery.outbox import POST, enqueue_message
+from bot.delivery.slack_io import UploadUnconfirmed
 from bot.digest.chart import render_trend
 from bot.digest.figures import (
     DigestFigures,
@@ -116,7 +117,11 @@ async def _upload_chart(svc: Services, figures: DigestFigures) -> None:
                 title=cat.t("digest.chart_name", week=figures.week),
                 comment=cat.t("digest.chart_comment"),
             )
-        except (SlackApiError, OSError, TimeoutError) as exc:
+        except UploadUnconfirmed as exc:  # may have been shared: not uploaded a second time
+            log.warning("digest %s chart upload not confirmed: %s", figures.week, exc.code)
+        except Exception as exc:
+            if classify(exc) is None:
+                raise
             log.error("digest %s chart upload failed: %s", figures.week, type(exc).__name__)
             return
     async with svc.sessions.begin() as session:

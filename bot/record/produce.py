@@ -12,9 +12,10 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.delivery.errors import classify
+from bot.delivery.slack_io import UploadUnconfirmed
 from bot.privacy.crypto import DataKeyError
 from bot.record.content import gather_record, load_case_for_record
 from bot.services import Services
@@ -32,6 +33,11 @@ class RecordNotSent(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class RecordUnconfirmed(RecordNotSent):
+    """Slack's answer to the upload was lost and the file is not seen in the DM: it may still
+    arrive (audited as `case.record_unconfirmed`). Asking again at once could send two."""
 
 
 @dataclass(frozen=True)
@@ -112,17 +118,28 @@ async def send_record(svc: Services, *, case_id: int, actor: str) -> ProducedRec
             title=produced.title,
             comment=svc.catalog.t("record.comment", case_number=produced.case_number),
         )
-    except (SlackApiError, OSError, TimeoutError) as exc:
-        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-        log.warning("record %s not delivered: %s", produced.case_number, error)
-        async with svc.sessions.begin() as session:
-            await add_audit(
-                session,
-                at=svc.clock.now(),
-                actor_id=actor,
-                action="case.record_undelivered",
-                case_id=case_id,
-                detail={"error": str(error)},
-            )
-        raise RecordNotSent(str(error)) from exc
+    except UploadUnconfirmed as exc:
+        await _audit_failure(svc, produced, actor, "case.record_unconfirmed", exc.code)
+        raise RecordUnconfirmed(exc.code) from exc
+    except Exception as exc:
+        verdict = classify(exc)  # Slack's refusal, any body, or the network
+        if verdict is None:
+            raise
+        await _audit_failure(svc, produced, actor, "case.record_undelivered", verdict.code)
+        raise RecordNotSent(verdict.code) from exc
     return produced
+
+
+async def _audit_failure(
+    svc: Services, produced: ProducedRecord, actor: str, action: str, error: str
+) -> None:
+    log.warning("record %s not delivered (%s): %s", produced.case_number, action, error)
+    async with svc.sessions.begin() as session:
+        await add_audit(
+            session,
+            at=svc.clock.now(),
+            actor_id=actor,
+            action=action,
+            case_id=produced.case_id,
+            detail={"error": error},
+        )

@@ -85,3 +85,23 @@ async def test_outsiders_are_refused_and_audited(harness: Harness) -> None:
         '{"attempted": "hr.export"}',
     ]
     assert await _audit(harness, "hr.export") == []
+
+
+async def test_export_whose_answer_is_lost_is_one_file_and_told(harness: Harness) -> None:
+    """The CSV was shared but the connection dropped before Slack's answer: one file, and HR
+    is told it was sent (not left without a word, not asked to send it again)."""
+    await _friday(harness)
+    harness.standin.fail_next("files.completeUploadExternal", reset=True, after=True)
+    await _command(harness, HR_USER, "export")
+    [eph] = await _eventually(lambda: harness.standin.ephemerals)
+    assert "DMでお送りしました" in eph["text"]
+    assert len(harness.standin.files) == 1
+
+
+async def test_export_refused_with_an_html_page_is_told(harness: Harness) -> None:
+    await _friday(harness)
+    harness.standin.fail_next("files.getUploadURLExternal", status=502, text="<html>502</html>")
+    await _command(harness, HR_USER, "export")
+    [eph] = await _eventually(lambda: harness.standin.ephemerals)
+    assert eph["text"] == harness.svc.catalog.t("export.failed")
+    assert harness.standin.files == []

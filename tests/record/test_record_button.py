@@ -6,6 +6,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from bot.demo.harness import STAFF, SUPERVISORS, Harness
@@ -167,3 +168,38 @@ async def test_a_purged_case_offers_no_record(harness: Harness) -> None:
     await h.settle()
     [alert] = alerts(h)
     assert "case.record" not in json.dumps(alert["blocks"])
+
+
+@pytest.mark.parametrize(
+    "fault", [{"status": 500}, {"status": 502, "text": "<html>Bad Gateway</html>"}, {"reset": True}]
+)
+async def test_a_record_shared_but_answer_lost_is_one_file_told_sent(
+    harness: Harness, fault: dict[str, Any]
+) -> None:
+    """Slack shared the PDF, then the answer to files.completeUploadExternal was lost: one
+    file in the DM, and the supervisor is told it was sent, not asked to try again."""
+    h = harness
+    await submit(h, "応答消失の確認")
+    h.standin.fail_next("files.completeUploadExternal", after=True, **fault)
+    await click(h, SATO, "case.record", alerts(h)[0])
+    dm = h.standin.dm_channel(SATO)
+    assert len([f for f in h.standin.files if f["channel_id"] == dm]) == 1
+    [notice] = [e["text"] for e in h.standin.ephemerals if e["user"] == SATO]
+    assert "KH-2026-0001" in notice and notice != h.svc.catalog.t("record.failed")
+    actions = [e.action for e in await audit(h) if e.action.startswith("case.record")]
+    assert actions == ["case.record"]
+
+
+async def test_a_record_whose_fate_is_unknown_is_not_called_a_failure(harness: Harness) -> None:
+    """A 5xx with nothing shared that Slack can show: the supervisor is told the truth (not
+    confirmed; look in the DM before asking again), and nothing is sent twice."""
+    h = harness
+    await submit(h, "未確認の確認")
+    h.standin.fail_next("files.completeUploadExternal", status=503)
+    await click(h, SATO, "case.record", alerts(h)[0])
+    assert h.standin.files == []
+    assert len(h.standin.calls_to("files.completeUploadExternal")) == 1
+    [notice] = [e["text"] for e in h.standin.ephemerals if e["user"] == SATO]
+    assert notice == h.svc.catalog.t("record.unconfirmed")
+    actions = [e.action for e in await audit(h) if e.action.startswith("case.record")]
+    assert actions == ["case.record", "case.record_unconfirmed"]
