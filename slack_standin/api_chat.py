@@ -83,10 +83,22 @@ def bot_message(state: State, args: Args, ts: str) -> dict[str, Any]:
     return msg
 
 
+def check_dm_allowed(state: State, info: ChannelInfo) -> None:
+    if info.is_im and state.messages_tab_disabled:
+        raise ApiError("messages_tab_disabled")
+
+
+def check_blocks_taken(state: State, args: Args) -> None:
+    if state.refuse_blocks and args.get("blocks"):
+        raise ApiError(state.refuse_blocks)
+
+
 async def post_message(state: State, args: Args) -> Args:
     info = resolve_channel(state, args.get("channel"))
     require_postable(state, info)
+    check_dm_allowed(state, info)
     check_content(args, utf16=state.count_utf16)
+    check_blocks_taken(state, args)
     check_metadata(args.get("metadata"))
     msg = state.add_message(info.id, bot_message(state, args, state.new_ts()))
     return {"channel": info.id, "ts": msg["ts"], "message": state.public_message(msg)}
@@ -105,6 +117,7 @@ def own_message(state: State, args: Args, ts_key: str, refusal: str) -> tuple[st
 async def update(state: State, args: Args) -> Args:
     channel_id, msg = own_message(state, args, "ts", "cant_update_message")
     check_content(args, need_content=False, utf16=state.count_utf16)
+    check_blocks_taken(state, args)
     check_metadata(args.get("metadata"))
     for key in ("text", "blocks", "attachments", "metadata"):
         if args.get(key) is not None:
@@ -127,6 +140,7 @@ async def delete(state: State, args: Args) -> Args:
 async def post_ephemeral(state: State, args: Args) -> Args:
     info = resolve_channel(state, args.get("channel"))
     require_postable(state, info)
+    check_dm_allowed(state, info)
     if args.get("user") not in info.members:
         raise ApiError("user_not_in_channel")
     check_content(args)

@@ -72,6 +72,12 @@ class State:
     socket_tickets: set[str] = field(default_factory=set)
     token_refused: bool = False  # every token answered invalid_auth (a rotation under way)
     count_utf16: bool = False  # message text limits counted in UTF-16 code units
+    # The app's Messages tab switched off in its settings: DMs from the bot are refused
+    # (chat.postMessage / chat.postEphemeral answer messages_tab_disabled).
+    messages_tab_disabled: bool = False
+    # Slack refusing every message that carries blocks with this error (invalid_blocks,
+    # msg_blocks_too_long...), as it refuses the same blocks again however often they come.
+    refuse_blocks: str | None = None
     _last_ts: float = 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

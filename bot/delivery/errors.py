@@ -47,6 +47,10 @@ CHANNEL_HOLDS = frozenset(
         "restricted_action_non_threadable_channel",
         "ekm_access_denied",
         "cannot_reply_to_message",
+        "is_inactive",
+        "posting_to_channel_denied",
+        "restricted_action_thread_locked",
+        "user_not_in_channel",
         # Our own verdicts (bot/delivery/slack_io.py ChannelVerdict.reason) use these names.
         "not_private",
         "ext_shared",
@@ -57,7 +61,8 @@ CHANNEL_HOLDS = frozenset(
         "pending_shared",
     }
 )
-# The token is refused: rotated, revoked, or the app uninstalled. Another token fixes it.
+# The token or the app is refused: rotated, revoked, uninstalled, or a setting of the app;
+# fixed in the app's settings or with another token.
 TOKEN_HOLDS = frozenset(
     {
         "invalid_auth",
@@ -71,6 +76,11 @@ TOKEN_HOLDS = frozenset(
         "team_access_not_granted",
         "org_login_required",
         "app_missing_action_url",
+        "app_access_restricted",
+        "team_not_found",
+        # The app's Messages tab is switched off in its settings: no DM can go until an
+        # admin turns it on (https://api.slack.com/methods/chat.postMessage#errors).
+        "messages_tab_disabled",
     }
 )
 # The person cannot receive a DM (deactivated, or an id that names nobody).
@@ -82,6 +92,7 @@ FIXES = frozenset(
         "invalid_blocks",
         "invalid_blocks_format",
         "msg_too_long",
+        "msg_blocks_too_long",
         "no_text",
         "too_many_attachments",
         "invalid_attachments",
@@ -97,7 +108,14 @@ FIXES = frozenset(
 GONE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # Slack asks for these to be retried, even though they come with HTTP 200.
 RETRIES = frozenset(
-    {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable"}
+    {
+        "ratelimited",
+        "rate_limited",
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+    }
 )
 
 

@@ -40,6 +40,8 @@ CHANNEL_REASONS = {
 
 def cause_text(cat: Catalog, code: str) -> str:
     """A person's words for a hold's code (catalogue `check.*` and `hold.*`)."""
+    if cat.has(f"hold.{code}"):  # a code with a remedy of its own
+        return cat.t(f"hold.{code}")
     if code in CHANNEL_REASONS or code in CHANNEL_HOLDS:
         reason = CHANNEL_REASONS.get(code, code)
         key = f"check.{reason}"
@@ -80,7 +82,8 @@ async def on_first_hold(
         verdict.code,
         report.case_number if report else "-",
     )
-    if row.kind == DM and verdict.cause == "user" and report is not None:
+    unreachable = verdict.cause == "user" or verdict.code == "messages_tab_disabled"
+    if row.kind == DM and unreachable and report is not None:
         await _escalate_in_thread(ctx, session, row, report, verdict)
     if row.kind != ALERT or report is None or report.id is None:
         return
@@ -103,8 +106,9 @@ async def on_first_hold(
 async def _escalate_in_thread(
     ctx: Delivery, session: AsyncSession, row: OutboxMessage, report: Report, verdict: Verdict
 ) -> None:
-    """An escalation contact cannot receive DMs (deactivated, or no such id): what was meant
-    for them goes to the alert's thread, so the escalation reaches somebody."""
+    """An escalation contact cannot receive DMs (deactivated, no such id, or the app's
+    Messages tab off): what was meant for them goes to the alert's thread, so the escalation
+    reaches somebody."""
     if row.channel not in ctx.rules.escalation_users:
         return
     meant = str(json.loads(row.payload or "{}").get("text") or "")
