@@ -17,6 +17,7 @@ from handlers import (
     prompt_ack,
     questions,
     report_modal,
+    self_events,
 )
 from handlers.prompt_ack import finish_listeners
 from handlers.routes import Routes
@@ -28,6 +29,7 @@ def register_all(app: AsyncApp) -> None:
     """Every surface's listeners, each behind the after-ack guard (handlers/routes.py); the
     runner that answers Slack at the ack (handlers/prompt_ack.py)."""
     routes = Routes(app)
+    self_events.register(routes)
     prompt_ack.register(routes)
     dedupe.register(routes)
     organisation.register(routes)  # first: an outsider reaches no other listener

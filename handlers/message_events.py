@@ -6,7 +6,8 @@ Slack's message subtypes (https://api.slack.com/events/message#subtypes): a pers
 arrives with no subtype, or `thread_broadcast` (a reply also sent to the channel),
 `file_share` (with files) or `me_message` (/me). Everything else is not a person writing to
 us: bots and apps (`bot_id`, `bot_message`, the app's own posts), edits (`message_changed`),
-deletions (`message_deleted`), joins and other channel notices; those are left alone.
+joins and other channel notices; those are left alone. A deletion (`message_deleted`) in the
+supervisors' channel is looked at: when it was an alert, the alert is posted again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
-from bot.cases.lifecycle import acknowledge_by_reply
+from bot.cases.lifecycle import acknowledge_by_reply, alert_deleted
 from bot.services import Services
 from handlers.dedupe import key_of
 from handlers.questions import answer_direct_message
@@ -47,10 +48,13 @@ def thread_reply(event: dict[str, Any]) -> str | None:
 
 
 async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    svc: Services = context["svc"]
+    if event.get("subtype") == "message_deleted":
+        await _deleted(svc, event, key_of(context))
+        return
     if not written_by_a_person(event, context.bot_user_id):
         log.debug("message event left alone subtype=%s", event.get("subtype"))
         return
-    svc: Services = context["svc"]
     if event.get("channel_type") == "im":
         await answer_direct_message(svc, event, context.bot_user_id, key_of(context))
         return
@@ -58,6 +62,13 @@ async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> No
     if event.get("channel") == svc.settings.supervisor_channel and thread:
         user = str(event["user"])
         await acknowledge_by_reply(svc, thread_ts=thread, user=user, once=key_of(context))
+
+
+async def _deleted(svc: Services, event: dict[str, Any], once: str | None) -> None:
+    """A deletion in the supervisors' channel may be an alert's: it is posted again."""
+    deleted = event.get("deleted_ts")
+    if event.get("channel") == svc.settings.supervisor_channel and isinstance(deleted, str):
+        await alert_deleted(svc, channel=str(event["channel"]), ts=deleted, once=once)
 
 
 def register(app: Routes) -> None:

@@ -53,6 +53,14 @@ class Routes:
     def middleware(self, middleware: Callable[..., Any]) -> None:
         self._app.middleware(middleware)
 
+    def replace_middleware(self, builtin: type, replacement: Any) -> None:
+        """Put `replacement` where Bolt placed its built-in middleware of type `builtin` (Bolt
+        offers only switching a built-in off, which would also move it after ours)."""
+        found = self._app._async_middleware_list
+        for index, middleware in enumerate(found):
+            if type(middleware) is builtin:
+                found[index] = replacement
+
     def use_runner(self, replace: Callable[[AsyncioListenerRunner], AsyncioListenerRunner]) -> None:
         """Swap Bolt's listener runner for `replace(current)` (handlers/prompt_ack.py). Bolt
         has no setter: it builds its runner itself, and `app.error` sets the error handler

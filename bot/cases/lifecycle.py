@@ -21,7 +21,8 @@ from bot.cases.actions import (
 from bot.cases.domain import CaseView
 from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
-from bot.delivery.idempotency import claim
+from bot.delivery import holds
+from bot.delivery.idempotency import AlreadyHandled, claim
 from bot.delivery.outbox import ALERT_UPDATE, STAFF_DM, THREAD, enqueue_message
 from bot.services import Services
 from storage.audit import add_audit
@@ -222,6 +223,23 @@ async def reports_of(svc: Services, reporter_id: str, limit: int = 10) -> list[C
     async with svc.sessions.begin() as session:
         found = await reports_by_reporter(session, reporter_id=reporter_id, limit=limit)
         return [to_view(svc.cipher, r, tolerant=True) for r in found]
+
+
+async def alert_deleted(svc: Services, *, channel: str, ts: str, once: str | None) -> bool:
+    """A message was deleted in `channel` (Slack's message_deleted event). When it was a
+    case's alert, the alert is posted again with its history at once. `once`: the event's
+    delivery key, recorded with the repost (a retried event finds it and does nothing)."""
+    async with svc.sessions.begin() as session:
+        report = await report_by_alert(session, channel=channel, ts=ts)
+        if report is None or report.id is None:
+            return False
+        try:
+            await claim(session, once, svc.clock.now())
+        except AlreadyHandled:
+            return False
+        await holds.repost_deleted_alert(svc.deliverer.ctx, session, case_id=report.id)
+    svc.deliverer.kick()
+    return True
 
 
 async def acknowledge_by_reply(

@@ -177,17 +177,19 @@ async def on_alert_posted(ctx: Delivery, session: AsyncSession, row: OutboxMessa
     return True
 
 
-async def repost_deleted_alert(ctx: Delivery, session: AsyncSession, row: OutboxMessage) -> None:
-    """chat.update said message_not_found: someone deleted the alert. Post it again, then
-    its description parts and the history of its thread, and tell the person who clicked."""
-    assert row.case_id is not None
-    report = await get_report(session, case_id=row.case_id)
+async def repost_deleted_alert(
+    ctx: Delivery, session: AsyncSession, *, case_id: int, actor: str | None = None
+) -> None:
+    """Someone deleted the alert (Slack's message_deleted event, or chat.update answering
+    message_not_found). Post it again, then its description parts and the history of its
+    thread, and tell `actor` (the person whose click found it gone), if any."""
+    report = await get_report(session, case_id=case_id)
     if report is None or report.alert_channel is None:
         return
-    old = await rows.rows_of_case(session, case_id=row.case_id, kinds=[ALERT_PART, THREAD])
-    await clear_alert_ref(session, case_id=row.case_id)
+    old = await rows.rows_of_case(session, case_id=case_id, kinds=[ALERT_PART, THREAD])
+    await clear_alert_ref(session, case_id=case_id)
     now, channel = ctx.clock.now(), ctx.rules.supervisor_channel
-    await rows.enqueue(session, now=now, kind=ALERT, channel=channel, case_id=row.case_id)
+    await rows.enqueue(session, now=now, kind=ALERT, channel=channel, case_id=case_id)
     lines = [ctx.catalog.t("thread.reposted")]
     for earlier in old:
         if earlier.kind == ALERT_PART and earlier.status != OutboxStatus.CANCELLED:
@@ -196,17 +198,16 @@ async def repost_deleted_alert(ctx: Delivery, session: AsyncSession, row: Outbox
                 now=now,
                 kind=ALERT_PART,
                 channel=channel,
-                case_id=row.case_id,
+                case_id=case_id,
                 payload=earlier.payload,
             )
         elif earlier.kind == THREAD and earlier.status == OutboxStatus.SENT:
             text = str(json.loads(earlier.payload or "{}").get("text") or "")
             lines += [text] if text else []
-    await _enqueue(session, ctx, THREAD, channel, row.case_id, "\n".join(lines)[:3000])
-    actor = json.loads(row.payload or "{}").get("actor")
-    if isinstance(actor, str) and actor:
+    await _enqueue(session, ctx, THREAD, channel, case_id, "\n".join(lines)[:3000])
+    if actor:
         text = ctx.catalog.t("actions.alert_reposted", case_number=report.case_number)
-        await _enqueue(session, ctx, DM, actor, row.case_id, text)
+        await _enqueue(session, ctx, DM, actor, case_id, text)
     log.warning("alert deleted in Slack event=alert_reposted case=%s", report.case_number)
 
 

@@ -118,7 +118,13 @@ class Outcomes:
             if await self.record(
                 session, row, OutboxStatus.CANCELLED, error=f"gone:{verdict.code}"
             ):
-                await holds.repost_deleted_alert(self.ctx, session, row)
+                actor = json.loads(row.payload or "{}").get("actor")
+                await holds.repost_deleted_alert(
+                    self.ctx,
+                    session,
+                    case_id=row.case_id,
+                    actor=actor if isinstance(actor, str) else None,
+                )
         self.kick()
 
     async def sent(self, row: OutboxMessage, ts: str | None) -> None:

@@ -1,0 +1,56 @@
+"""Someone deletes the supervisors' alert in Slack. Slack sends `message_deleted` (the app
+subscribes to message.groups): the alert is posted again at once, with its history, not only
+when somebody next clicks; a retried delivery of that event posts it once."""
+
+from __future__ import annotations
+
+from bot.demo.harness import SUPERVISORS, Harness
+from slack_standin import payloads
+from tests.app.faults import drain_for, thread_texts
+from tests.app.helpers import alerts, click, submit
+from tests.privacy.story import SATO
+
+
+async def test_a_deleted_alert_is_posted_again_without_waiting_for_a_click(
+    harness: Harness,
+) -> None:
+    h = harness
+    await submit(h, "電話で1時間怒鳴られた")
+    [alert] = alerts(h)
+    await click(h, SATO, "case.ack", alert)
+    [alert] = alerts(h)
+    event = payloads.message_deleted_event(h.standin.state, SUPERVISORS, alert)
+    envelope = payloads.event_envelope(h.standin.state, event, "Ev0DELETED1")
+    assert (await h.driver.deliver("events_api", envelope)).status == 200
+    await h.settle()
+    await drain_for(h, 5)
+    [again] = alerts(h)
+    assert again["ts"] != alert["ts"]
+    assert "KH-2026-0001" in again["text"]
+    history = "\n".join(thread_texts(h, again))
+    assert "確認しました" in history  # the acknowledgement carried over
+    # Slack retries the same event (its ack was slow): nothing is posted a second time.
+    assert (await h.driver.deliver("events_api", envelope, 1, "http_timeout")).status == 200
+    await h.settle()
+    await drain_for(h, 5)
+    assert [a["ts"] for a in alerts(h)] == [again["ts"]]
+    # Buttons on the new alert act on the case as before.
+    await click(h, SATO, "case.take", again)
+    await drain_for(h, 3)
+    assert "担当" in alerts(h)[0]["text"] or "担当" in str(alerts(h)[0]["blocks"])
+
+
+async def test_a_deleted_thread_reply_or_other_message_changes_nothing(harness: Harness) -> None:
+    h = harness
+    await submit(h, "窓口で大声")
+    [alert] = alerts(h)
+    note = h.standin.post_user_message(SUPERVISORS, SATO, "確認中です", thread_ts=alert["ts"])
+    await h.driver.deliver_message_event(note)
+    await h.settle()
+    other = h.standin.post_user_message(SUPERVISORS, SATO, "別の話題")
+    for message in (note, other):
+        event = payloads.message_deleted_event(h.standin.state, SUPERVISORS, message)
+        await h.driver.event(event)
+        await h.settle()
+    await drain_for(h, 5)
+    assert [a["ts"] for a in alerts(h) if a.get("bot_id")] == [alert["ts"]]
