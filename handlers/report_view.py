@@ -206,7 +206,8 @@ def _numbers(values: dict[str, Any]) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-def _occurred(values: dict[str, Any], fallback: datetime) -> datetime:
+def _occurred(values: dict[str, Any]) -> datetime | None:
+    """The picked time; None when the picker came back empty."""
     raw = _value(values, Block.OCCURRED, Action.OCCURRED).get("selected_date_time")
     if isinstance(raw, int | float) or (isinstance(raw, str) and raw.isascii() and raw.isdigit()):
         try:
@@ -214,7 +215,7 @@ def _occurred(values: dict[str, Any], fallback: datetime) -> datetime:
         except (OverflowError, OSError, ValueError):
             # No such moment: reported as a time in the future, on the field.
             return datetime.max.replace(tzinfo=UTC)
-    return fallback
+    return None
 
 
 def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime) -> ReportInput:
@@ -228,10 +229,12 @@ def parse_report(view: dict[str, Any], user_id: str, team_id: str, now: datetime
     permalink = meta.get("permalink")
     if meta.get("source") is True and not isinstance(permalink, str):
         permalink = ""
+    occurred = _occurred(values)
     return ReportInput(
         reporter_id=user_id,
         team_id=team_id,
-        occurred_at=_occurred(values, now),
+        occurred_at=occurred or now,
+        occurred_given=occurred is not None,
         contact_channel=_selected(values, Block.CONTACT, Action.CONTACT),
         behaviours=_numbers(values),
         description=_text(values, Block.DESCRIPTION, Action.DESCRIPTION),

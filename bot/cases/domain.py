@@ -44,6 +44,7 @@ class ReportInput:
     support: str
     source_permalink: str | None = None
     customer_key: str | None = None  # as typed; see bot/privacy/customer_key.py
+    occurred_given: bool = True  # False: the picker was empty and `occurred_at` is "now"
 
 
 @dataclass(frozen=True)

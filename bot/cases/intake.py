@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.cases import followups
+from bot.cases.amend import amend_report
 from bot.cases.domain import CaseView, ReportInput, join_numbers
 from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
@@ -77,7 +78,8 @@ async def submit_report(
 ) -> CaseView:
     """Save the report, its alert, its description's thread parts, the reporter's receipt and
     its follow-ups in one transaction. The same modal (`view_id`) submitted again, after
-    Slack lost our ack or 送信 was pressed twice, answers with the case it already made.
+    Slack lost our ack or 送信 was pressed twice, answers with the case it already made (with
+    the reporter's changes, if they edited it after "could not confirm": bot/cases/amend.py).
     Raises ReportNotSaved when the database fails; then nothing was saved."""
     try:
         try:
@@ -101,7 +103,8 @@ async def _save(svc: Services, data: ReportInput, view_id: str | None) -> tuple[
     async with svc.sessions.begin() as session:
         if view_id and (known := await report_by_view(session, view_id=view_id)):
             log.info("resubmitted view answered with its case=%s", known.case_number)
-            return to_view(svc.cipher, known, tolerant=True), False
+            changed = await amend_report(svc, session, known, data, now=now, suggested=suggested)
+            return to_view(svc.cipher, known, tolerant=True), changed
         seq = await next_case_seq(session, year=svc.clock.local(now).year)
         report = await add_report(session, _new_report(svc, data, now, seq, suggested, view_id))
         view = to_view(svc.cipher, report)

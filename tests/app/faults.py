@@ -62,6 +62,8 @@ def full_description(h: Harness, alert: dict[str, Any]) -> str:
     )
     parts = [body.removeprefix("*内容*\n").removesuffix("…(続きはスレッドに投稿します)")]
     for reply in h.standin.replies(SUPERVISORS, alert["ts"]):
+        if not reply.get("blocks"):  # a plain thread line (an action, a note)
+            continue
         text = reply["blocks"][0]["text"]["text"]
         if "内容の続き" in text.split("\n", 1)[0]:
             parts.append(text.split("\n", 1)[1])

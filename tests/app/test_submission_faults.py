@@ -70,3 +70,38 @@ async def test_case11_database_gone_gives_the_apps_own_message(harness: Harness)
     assert resp.status == 200 and not resp.body
     await harness.settle()
     assert len(await reports(harness)) == 1
+
+
+async def test_case11_edited_resubmission_after_unconfirmed_is_what_supervisors_read(
+    harness: Harness,
+) -> None:
+    """ "Could not confirm" leaves the modal open, so the reporter may change it before
+    pressing 送信 again. The first save had in fact gone through: the case is the same one,
+    but what supervisors read is what the reporter sent last, and they are told it changed."""
+    from tests.app.faults import drain_for, full_description, thread_texts
+
+    first, edited = "レジで30分怒鳴られた", "レジで30分怒鳴られた。帰り際に物を投げられた。"
+    view_id = await open_modal(harness)
+    async with stalled(harness.svc.settings.database_url):
+        resp = await harness.driver.view_submission(
+            user_id=STAFF[0], view_id=view_id, values=report_state(first)
+        )
+    assert "もう一度「送信する」を押してください" in _errors(resp.json)["report.description"]
+    await harness.settle()  # the first save finishes late, and its alert goes out
+    await drain_for(harness, 2)
+    values = report_state(edited, customer_key="090-1234-5678", behaviours=(3, 4))
+    resp = await harness.driver.view_submission(user_id=STAFF[0], view_id=view_id, values=values)
+    assert resp.status == 200 and not resp.body
+    await harness.settle()
+    await drain_for(harness, 3)
+    assert len(await reports(harness)) == 1
+    [alert] = alerts(harness)
+    assert full_description(harness, alert) == edited
+    assert "090-1234-5678" in str(alert["blocks"])
+    assert any("送信し直し" in t for t in thread_texts(harness, alert))
+    # The same edited version arriving again (Slack never heard the ack) changes nothing.
+    await tampered_submission(harness, STAFF[0], view_id, values)
+    await harness.settle()
+    await drain_for(harness, 3)
+    assert len([t for t in thread_texts(harness, alert) if "送信し直し" in t]) == 1
+    assert len(alerts(harness)) == 1
