@@ -6,11 +6,10 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.lifecycle import reports_of
-from bot.delivery.errors import error_code
+from bot.delivery.errors import classify
 from bot.delivery.slack_text import readable
 from bot.services import Services
 from handlers import hr
@@ -42,8 +41,11 @@ async def _open(
 ) -> None:
     try:
         await open_report_modal(client, svc, command["trigger_id"])
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", error_code(exc.response))
+    except Exception as exc:
+        verdict = classify(exc)  # Slack's refusal (any body) or the network
+        if verdict is None:
+            raise
+        log.warning("views.open failed: %s", verdict.code)
         await respond(response_type="ephemeral", text=svc.catalog.t("command.open_failed"))
 
 

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.home import home_data
 from bot.cases.lifecycle import ActionResult
+from bot.delivery.errors import error_code
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.hr import handle_hr_word
@@ -66,7 +67,7 @@ async def _show_notice(svc: Services, client: AsyncWebClient, trigger: str, text
     try:
         await client.views_open(trigger_id=trigger, view=view)
     except SlackApiError as exc:
-        log.warning("home notice not shown: %s", exc.response.get("error"))
+        log.warning("home notice not shown: %s", error_code(exc.response))
 
 
 async def after_case_click(

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.errors import Action, classify
+from bot.delivery.errors import Action, classify, error_code
 from bot.delivery.slack_text import ReadMessage, mentioned_users, read_message
 from bot.services import Services
 from handlers.envelope import as_dict
@@ -52,7 +52,7 @@ async def _permalink(svc: Services, channel: str, ts: str) -> str | None:
         except SlackApiError as exc:
             verdict = classify(exc)
             if attempt or verdict is None or verdict.action != Action.RETRY:
-                log.warning("permalink unavailable: %s", exc.response.get("error"))
+                log.warning("permalink unavailable: %s", error_code(exc.response))
                 return None
             await asyncio.sleep(min(verdict.retry_after or 1.0, LINK_WAIT_MAX_S))
     return None
@@ -86,8 +86,11 @@ async def handle_message_shortcut(
     text, source = _results(svc, message, names, link)
     try:
         view = await open_report_modal(client, svc, str(shortcut["trigger_id"]), text, source)
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
+    except Exception as exc:
+        verdict = classify(exc)  # Slack's refusal (any body) or the network
+        if verdict is None:
+            raise
+        log.warning("views.open failed: %s", verdict.code)
         names.cancel()
         link.cancel()
         await respond(response_type="ephemeral", text=svc.catalog.t("command.open_failed"))
@@ -107,7 +110,7 @@ async def _complete(
     try:
         await client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
     except SlackApiError as exc:  # closed or submitted meanwhile: nothing left to complete
-        log.info("report modal not completed: %s", exc.response.get("error"))
+        log.info("report modal not completed: %s", error_code(exc.response))
 
 
 def register(app: Routes) -> None:

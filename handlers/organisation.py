@@ -32,6 +32,7 @@ from bot.cases.organisation import (
     refuse_outsider,
     same_workspace,
 )
+from bot.delivery.errors import error_code
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.ids import COMMAND, Callback
@@ -94,7 +95,7 @@ async def _with_enterprise(svc: Services, actor: Actor) -> Actor:
     try:
         enterprise = await svc.gateway.user_enterprise(actor.user_id)
     except SlackApiError as exc:
-        log.warning("users.info for another workspace failed: %s", exc.response.get("error"))
+        log.warning("users.info for another workspace failed: %s", error_code(exc.response))
         enterprise = None
     return Actor(actor.user_id, actor.team_id, enterprise)
 
@@ -173,7 +174,7 @@ async def handle_outsider_event(event: dict[str, Any], context: AsyncBoltContext
         else:
             await svc.gateway.ephemeral(str(event["channel"]), actor.user_id, message)
     except SlackApiError as exc:  # the refusal is audited; the notice is a courtesy
-        log.warning("refusal not shown: %s", exc.response.get("error"))
+        log.warning("refusal not shown: %s", error_code(exc.response))
 
 
 def register(app: Routes) -> None:

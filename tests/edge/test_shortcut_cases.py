@@ -130,3 +130,33 @@ async def test_shortcut_modal_refused_by_slack_tells_the_person(harness: Harness
     [notice] = harness.standin.response_url_posts
     assert "フォームを開けませんでした" in notice["body"]["text"]
     assert notice["body"]["response_type"] == "ephemeral"
+
+
+async def test_shortcut_modal_refused_with_an_html_page_tells_the_person(
+    harness: Harness,
+) -> None:
+    """A load balancer's HTML 502 (no JSON to read an error from) is still a refusal the
+    person hears about, not a crash in the middle of telling them."""
+    harness.standin.fail_next(
+        "views.open", times=2, status=502, text="<html>502 Bad Gateway</html>"
+    )
+    message = harness.standin.post_user_message(PUBLIC, STAFF[0], "電話で脅された")
+    await harness.driver.message_shortcut(
+        STAFF[0], "report.message_shortcut", PUBLIC, message["ts"]
+    )
+    await harness.settle()
+    [notice] = harness.standin.response_url_posts
+    assert "フォームを開けませんでした" in notice["body"]["text"]
+
+
+async def test_command_modal_lost_to_a_dropped_connection_tells_the_person(
+    harness: Harness,
+) -> None:
+    harness.standin.fail_next("views.open", times=2, reset=True)
+    resp = await harness.driver.slash_command(
+        user_id=STAFF[0], command="/kasuhara", text="", channel_id=PUBLIC
+    )
+    await harness.settle()
+    assert resp.status == 200
+    [notice] = harness.standin.response_url_posts
+    assert "フォームを開けませんでした" in notice["body"]["text"]
