@@ -67,3 +67,23 @@ async def test_messages_tab_off_sends_the_escalation_to_the_thread(harness: Harn
     thread = "\n".join(thread_texts(harness, alert))
     assert f"<@{SATO}> さんに DM を送れません" in thread
     assert "メッセージタブが無効" in thread
+
+
+async def test_a_long_report_in_plain_text_reaches_supervisors_whole(harness: Harness) -> None:
+    """Blocks refused every time, a description at the modal's limit: the plain-text forms of
+    the alert and of its thread parts together still carry every character, and no mention
+    or link in the report's text becomes live in plain text."""
+    from html import unescape
+
+    from bot.demo.harness import SUPERVISORS
+
+    text = ("顧客から<!channel>と&叫ばれた。" * 200)[:3000]
+    harness.standin.state.refuse_blocks = "invalid_blocks"
+    await submit(harness, text)
+    await drain_for(harness, 10)
+    [alert] = alerts(harness)
+    thread = harness.standin.replies(SUPERVISORS, alert["ts"])
+    body = unescape(alert["text"]).split("*内容*", 1)[1].split("…(続きはスレッドに投稿します)")[0]
+    rest = [unescape(m["text"]).split("\n", 1)[1] for m in thread if "内容の続き" in m["text"]]
+    assert "".join((body + "".join(rest)).split()) == "".join(text.split())
+    assert "<!channel>" not in alert["text"] + "".join(m["text"] for m in thread)
