@@ -20,6 +20,7 @@ from handlers.dedupe import key_of
 from handlers.envelope import as_dict
 from handlers.home import after_case_click, from_home
 from handlers.ids import Action, Block, Callback, case_action_id, row_id
+from handlers.report_modal import tell_not_opened
 from handlers.routes import Routes
 from handlers.slack_limits import PLACEHOLDER_MAX
 from handlers.text import clean, modal, plain, section
@@ -147,9 +148,12 @@ async def handle_resolve_button(
     case = await audit_view(svc, case_id=case_id, actor=actor, where="resolve_modal")
     if case is None or case.status == "resolved":
         return
-    await client.views_open(
-        trigger_id=body["trigger_id"], view=build_resolve_modal(svc, case_id, case.case_number)
-    )
+    try:
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=build_resolve_modal(svc, case_id, case.case_number)
+        )
+    except Exception as exc:
+        await tell_not_opened(svc, exc, actor, respond)
 
 
 async def handle_resolve_submission(

@@ -23,7 +23,7 @@ from handlers.envelope import as_dict
 from handlers.hr import handle_hr_word
 from handlers.ids import Action, Block, Callback
 from handlers.questions import answer_message
-from handlers.report_modal import open_report_modal
+from handlers.report_modal import open_report_modal, tell_not_opened
 from handlers.routes import Routes
 from handlers.slack_limits import (
     INPUT_HINT_MAX,
@@ -85,7 +85,10 @@ async def handle_home_report(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    await open_report_modal(client, context["svc"], body["trigger_id"])
+    try:
+        await open_report_modal(client, context["svc"], body["trigger_id"])
+    except Exception as exc:
+        await tell_not_opened(context["svc"], exc, _user(body))
 
 
 async def handle_page(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -141,7 +144,10 @@ async def handle_ask_button(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    await client.views_open(trigger_id=body["trigger_id"], view=build_ask_modal(context["svc"]))
+    try:
+        await client.views_open(trigger_id=body["trigger_id"], view=build_ask_modal(context["svc"]))
+    except Exception as exc:
+        await tell_not_opened(context["svc"], exc, _user(body))
 
 
 async def handle_ask_submission(

@@ -6,12 +6,13 @@ import asyncio
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.domain import CUSTOMER_MAX, DESCRIPTION_MAX, validate_report
 from bot.cases.intake import ReportNotSaved, submit_report
 from bot.clock import within
+from bot.delivery.errors import classify
 from bot.privacy.customer_key import KEY_INPUT_MAX, KEY_MIN
 from bot.services import Services
 from handlers.envelope import as_dict
@@ -40,6 +41,30 @@ async def open_report_modal(
     )
     resp = await client.views_open(trigger_id=trigger_id, view=view)
     return as_dict(resp.get("view"))
+
+
+async def tell_not_opened(
+    svc: Services, exc: Exception, user: str, respond: AsyncRespond | None = None
+) -> None:
+    """views.open failed (`exc`: the trigger expired while the app was slow, Slack refused or
+    was away): the person who pressed is told, through the response_url when the surface has
+    one (a command, a message's buttons), else by DM (a global shortcut, a Home button).
+    Re-raises anything that is not a Slack or network failure."""
+    verdict = classify(exc)
+    if verdict is None:
+        raise exc
+    log.warning("views.open failed: %s", verdict.code)
+    text = svc.catalog.t("modal.open_failed")
+    try:
+        if respond is not None:
+            await respond(response_type="ephemeral", replace_original=False, text=text)
+        else:
+            await svc.gateway.post(await svc.gateway.open_dm(user), {"text": text})
+    except Exception as failed:
+        told = classify(failed)
+        if told is None:
+            raise
+        log.warning("person not told that the form did not open: %s", told.code)
 
 
 def reporter_team(body: dict[str, Any]) -> str:
@@ -99,7 +124,11 @@ async def handle_report_shortcut(
     ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     await ack()
-    await open_report_modal(client, context["svc"], shortcut["trigger_id"])
+    try:
+        await open_report_modal(client, context["svc"], shortcut["trigger_id"])
+    except Exception as exc:
+        user = str(as_dict(shortcut.get("user")).get("id", ""))
+        await tell_not_opened(context["svc"], exc, user)
 
 
 def register(app: Routes) -> None:

@@ -160,3 +160,45 @@ async def test_command_modal_lost_to_a_dropped_connection_tells_the_person(
     assert resp.status == 200
     [notice] = harness.standin.response_url_posts
     assert "フォームを開けませんでした" in notice["body"]["text"]
+
+
+async def test_global_shortcut_whose_modal_slack_refuses_tells_the_person_by_dm(
+    harness: Harness,
+) -> None:
+    """A global shortcut has no response_url: when the form cannot open (the trigger expired
+    while the app was slow, Slack down) the person hears it by DM, not silence."""
+    harness.standin.fail_next("views.open", error="expired_trigger_id")
+    resp = await harness.driver.global_shortcut(STAFF[0], "report.shortcut")
+    await harness.settle()
+    assert resp.status == 200
+    dm = harness.standin.dm_channel(STAFF[0])
+    assert dm is not None
+    [notice] = harness.standin.messages(dm)
+    assert "開けませんでした" in notice["text"]
+
+
+async def test_home_report_button_whose_modal_slack_refuses_tells_the_person(
+    harness: Harness,
+) -> None:
+    await harness.driver.app_home_opened(STAFF[0])
+    await harness.settle()
+    home_id = harness.standin.home_views[STAFF[0]]["id"]
+    harness.standin.fail_next("views.open", error="expired_trigger_id")
+    await harness.driver.view_block_action(STAFF[0], home_id, "home.report", "open")
+    await harness.settle()
+    dm = harness.standin.dm_channel(STAFF[0])
+    assert dm is not None
+    assert [m for m in harness.standin.messages(dm) if "開けませんでした" in m["text"]]
+
+
+async def test_resolve_button_whose_modal_slack_refuses_tells_the_supervisor(
+    harness: Harness,
+) -> None:
+    from tests.app.helpers import click, submit
+    from tests.privacy.story import SATO
+
+    await submit(harness, "電話で脅された")
+    harness.standin.fail_next("views.open", error="expired_trigger_id")
+    await click(harness, SATO, "case.resolve", alerts(harness)[0])
+    notices = [p["body"]["text"] for p in harness.standin.response_url_posts]
+    assert any("開けませんでした" in n for n in notices), notices
