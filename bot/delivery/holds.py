@@ -178,13 +178,22 @@ async def on_alert_posted(ctx: Delivery, session: AsyncSession, row: OutboxMessa
 
 
 async def repost_deleted_alert(
-    ctx: Delivery, session: AsyncSession, *, case_id: int, actor: str | None = None
+    ctx: Delivery,
+    session: AsyncSession,
+    *,
+    case_id: int,
+    actor: str | None = None,
+    deleted_ts: str | None = None,
 ) -> None:
     """Someone deleted the alert (Slack's message_deleted event, or chat.update answering
     message_not_found). Post it again, then its description parts and the history of its
-    thread, and tell `actor` (the person whose click found it gone), if any."""
+    thread, and tell `actor` (the person whose click found it gone), if any. `deleted_ts`:
+    the alert found gone; nothing is done when the case's alert is another one by now (it was
+    reposted already, e.g. on the deletion event, while the edit was on its way)."""
     report = await get_report(session, case_id=case_id)
     if report is None or report.alert_channel is None:
+        return
+    if deleted_ts is not None and report.alert_ts != deleted_ts:
         return
     old = await rows.rows_of_case(session, case_id=case_id, kinds=[ALERT_PART, THREAD])
     await clear_alert_ref(session, case_id=case_id)

@@ -124,6 +124,7 @@ class Outcomes:
                     session,
                     case_id=row.case_id,
                     actor=actor if isinstance(actor, str) else None,
+                    deleted_ts=self.sender.edited.pop(row.id or 0, None),
                 )
         self.kick()
 

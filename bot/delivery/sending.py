@@ -56,6 +56,9 @@ class Sender:
         self._zones: dict[str, ZoneInfo] = {}
         # Receipt rows just sent saying "not reached yet" (the outbox records it on success).
         self.not_reached: set[int] = set()
+        # The alert ts each ALERT_UPDATE row last tried to edit: a "message_not_found" is about
+        # that message, which may have been replaced since (bot/delivery/holds.py).
+        self.edited: dict[int, str] = {}
         self.homes = HomePublisher(ctx)
 
     async def send(self, row: OutboxMessage) -> str | None:
@@ -97,7 +100,10 @@ class Sender:
         if row.kind == ALERT_UPDATE:
             # An edit without blocks would leave the refused ones showing: [] removes them.
             alert = {**renderer.safe_alert(case), "blocks": []} if safe else renderer.alert(case)
+            if row.id is not None:
+                self.edited[row.id] = case.alert_ts
             await self.ctx.gateway.update(case.alert_channel, case.alert_ts, alert)
+            self.edited.pop(row.id or 0, None)
             return str(case.alert_ts)
         if row.kind == ALERT_PART:
             parts = renderer.description_parts(case)

@@ -4,6 +4,8 @@ when somebody next clicks; a retried delivery of that event posts it once."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.demo.harness import SUPERVISORS, Harness
 from slack_standin import payloads
 from tests.app.faults import drain_for, thread_texts
@@ -54,3 +56,37 @@ async def test_a_deleted_thread_reply_or_other_message_changes_nothing(harness: 
         await h.settle()
     await drain_for(h, 5)
     assert [a["ts"] for a in alerts(h) if a.get("bot_id")] == [alert["ts"]]
+
+
+async def test_an_edit_finding_the_old_alert_gone_after_its_repost_posts_no_third(
+    harness: Harness,
+) -> None:
+    """The deletion event reposts the alert while an edit of the old one is on its way; the
+    edit's message_not_found then concerns a message already replaced: no second repost."""
+    from bot.demo.harness import _listener_tasks
+
+    h = harness
+    await submit(h, "土下座を強要された")
+    [first] = alerts(h)
+    h.standin.set_delay("chat.update", 1.0)
+    await h.driver.block_action(
+        user_id=SATO,
+        channel_id=SUPERVISORS,
+        message_ts=first["ts"],
+        action_id="case.ack",
+        value=first["blocks"][-1]["elements"][0]["value"],
+    )
+    await asyncio.gather(*_listener_tasks())
+    for _ in range(100):  # the edit is claimed and on its way to Slack (a few loop turns)
+        if h.svc.deliverer.sender.edited:
+            break
+        await asyncio.sleep(0.01)
+    assert h.svc.deliverer.sender.edited, "the edit never started"
+    await h.driver.event(payloads.message_deleted_event(h.standin.state, SUPERVISORS, first))
+    await asyncio.gather(*_listener_tasks())
+    await h.svc.deliverer.drain()  # a second sender posts the new alert meanwhile
+    h.standin.set_delay("chat.update", 0)
+    await h.settle()
+    await drain_for(h, 5)
+    assert [c.error for c in h.standin.calls_to("chat.update")][0] == "message_not_found"
+    assert len([a for a in alerts(h) if a.get("bot_id")]) == 1
