@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cases.home import home_data
 from bot.cases.lifecycle import ActionResult
-from bot.delivery.errors import error_code
+from bot.delivery.errors import classify, error_code
 from bot.services import Services
 from handlers.envelope import as_dict
 from handlers.hr import handle_hr_word
@@ -182,8 +182,11 @@ async def _answer_by_dm(svc: Services, user: str, question: str) -> bool:
         async with asyncio.timeout(ANSWER_DEADLINE_S):
             channel = await svc.gateway.open_dm(user)
             await svc.gateway.post(channel, answer_message(svc, question))
-    except (SlackApiError, OSError, TimeoutError) as exc:
-        log.warning("policy answer not delivered: %s", type(exc).__name__)
+    except Exception as exc:
+        verdict = classify(exc)  # Slack's refusal (any body), the network, or the deadline
+        if verdict is None:
+            raise
+        log.warning("policy answer not delivered: %s", verdict.code)
         return False
     return True
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot.cases.home_types import HomeData, HrWeeks
 from bot.cases.lifecycle import reports_of
 from bot.cases.queue import supervisor_queue
+from bot.delivery.errors import FAILURES
 from bot.delivery.render import Message
 from bot.digest.weekly import week_figures
 from bot.digest.weeks import last_completed_week, week_containing
@@ -30,7 +29,7 @@ async def _member(svc: Services, channel: str, user: str) -> bool:
     """A role Slack cannot confirm right now is not granted (the Home shows less, never more)."""
     try:
         return await svc.is_member(channel, user)
-    except (SlackApiError, OSError, TimeoutError) as exc:
+    except FAILURES as exc:
         log.warning("membership of %s unknown: %s", channel or "-", type(exc).__name__)
         return False
 

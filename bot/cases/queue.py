@@ -13,12 +13,11 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
-
 from bot.cases.domain import parse_numbers
 from bot.cases.followups import stale_due
 from bot.cases.home_types import PAGE_SIZE, Group, QueueLine, QueuePage
 from bot.clock import as_utc
+from bot.delivery.errors import FAILURES
 from bot.services import Services
 from storage.home import OpenCase, count_open_reports, open_reports
 
@@ -97,7 +96,7 @@ async def _with_permalinks(
         async with gate:
             try:
                 url = await svc.gateway.permalink(channel, ts)
-            except (SlackApiError, OSError, TimeoutError) as exc:
+            except FAILURES as exc:
                 log.warning("no link to the alert of case=%s: %s", line.id, type(exc).__name__)
                 return line
         return replace(line, permalink=url)

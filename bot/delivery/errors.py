@@ -139,6 +139,17 @@ class Verdict:
         return "channel"
 
 
+# Every exception `classify` sorts: what a Slack call or the network can raise. For `except`
+# clauses that must catch exactly these (aiohttp's dropped connections are not OSError).
+FAILURES: tuple[type[BaseException], ...] = (
+    SlackClientError,
+    aiohttp.ClientError,
+    OSError,
+    TimeoutError,
+    asyncio.TimeoutError,
+)
+
+
 def classify(exc: BaseException) -> Verdict | None:
     """Sort an exception from a Slack call; None when it is not a Slack or network failure
     (a bug, which callers must still contain)."""

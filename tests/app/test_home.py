@@ -440,3 +440,14 @@ async def test_a_case_going_stale_moves_in_open_homes(harness: Harness) -> None:
     harness.now.advance(seconds=FANOUT_DELAY.total_seconds() + 1)
     await harness.settle()
     assert "3営業日以上動きのない案件" in text_of(harness.standin.home_views[SATO])
+
+
+async def test_a_dropped_connection_asking_roles_still_publishes_a_home(
+    harness: Harness,
+) -> None:
+    """Slack's connection drops while the roles are asked: the Home is still published,
+    showing less (a role Slack cannot confirm is not granted), never nothing."""
+    harness.standin.fail_next("conversations.members", times=4, reset=True)
+    await harness.driver.app_home_opened(SATO)
+    await harness.settle()
+    assert SATO in harness.standin.home_views
