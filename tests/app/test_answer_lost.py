@@ -47,3 +47,12 @@ async def test_thread_line_posted_but_answer_lost_is_not_doubled(
     await drain_for(harness, 60)
     lines = harness.standin.replies(SUPERVISORS, alert["ts"])
     assert len(lines) == 1, [m.get("text") for m in lines]
+
+
+async def test_alert_and_receipt_both_lost_are_each_sent_once(harness: Harness) -> None:
+    harness.standin.fail_next("chat.postMessage", times=2, status=500, after=True)
+    await submit(harness, "電話で1時間怒鳴られた")
+    await drain_for(harness, 60)
+    assert alert_count(harness) == 1
+    receipts = [t for t in dm_texts(harness, STAFF[0]) if "報告を受け付けました" in t]
+    assert len(receipts) == 1
