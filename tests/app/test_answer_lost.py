@@ -16,6 +16,8 @@ LOST = [
         {"status": 503, "text": "<html><body>503 Service Unavailable</body></html>"}, id="html503"
     ),
     pytest.param({"reset": True}, id="reset"),
+    # "It's possible some aspect of the operation succeeded before the error was raised."
+    pytest.param({"status": 200, "error": "fatal_error"}, id="fatal_error"),
 ]
 
 
