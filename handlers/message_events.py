@@ -6,8 +6,9 @@ Slack's message subtypes (https://api.slack.com/events/message#subtypes): a pers
 arrives with no subtype, or `thread_broadcast` (a reply also sent to the channel),
 `file_share` (with files) or `me_message` (/me). Everything else is not a person writing to
 us: bots and apps (`bot_id`, `bot_message`, the app's own posts), edits (`message_changed`),
-joins and other channel notices; those are left alone. A deletion (`message_deleted`) in the
-supervisors' channel is looked at: when it was an alert, the alert is posted again.
+joins and other channel notices; those are left alone. A deletion (`message_deleted`, or
+`message_changed` to a tombstone for a parent with replies) in the supervisors' channel is
+looked at: when it was an alert, the alert is posted again.
 """
 
 from __future__ import annotations
@@ -49,8 +50,12 @@ def thread_reply(event: dict[str, Any]) -> str | None:
 
 async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
     svc: Services = context["svc"]
-    if event.get("subtype") == "message_deleted":
-        await _deleted(svc, event, key_of(context))
+    deleted = deleted_ts(event)
+    if deleted is not None:
+        if event.get("channel") == svc.settings.supervisor_channel:
+            await alert_deleted(
+                svc, channel=str(event["channel"]), ts=deleted, once=key_of(context)
+            )
         return
     if not written_by_a_person(event, context.bot_user_id):
         log.debug("message event left alone subtype=%s", event.get("subtype"))
@@ -64,11 +69,19 @@ async def handle_message(event: dict[str, Any], context: AsyncBoltContext) -> No
         await acknowledge_by_reply(svc, thread_ts=thread, user=user, once=key_of(context))
 
 
-async def _deleted(svc: Services, event: dict[str, Any], once: str | None) -> None:
-    """A deletion in the supervisors' channel may be an alert's: it is posted again."""
-    deleted = event.get("deleted_ts")
-    if event.get("channel") == svc.settings.supervisor_channel and isinstance(deleted, str):
-        await alert_deleted(svc, channel=str(event["channel"]), ts=deleted, once=once)
+def deleted_ts(event: dict[str, Any]) -> str | None:
+    """The ts of a message a person deleted: `message_deleted`, or for a thread parent with
+    replies, which Slack keeps as a tombstone, `message_changed` to subtype `tombstone`."""
+    subtype = event.get("subtype")
+    if subtype == "message_deleted":
+        ts = event.get("deleted_ts")
+    elif subtype == "message_changed":
+        message = event.get("message")
+        is_tombstone = isinstance(message, dict) and message.get("subtype") == "tombstone"
+        ts = message.get("ts") if is_tombstone and isinstance(message, dict) else None
+    else:
+        return None
+    return ts if isinstance(ts, str) and ts else None
 
 
 def register(app: Routes) -> None:

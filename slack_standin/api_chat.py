@@ -107,7 +107,7 @@ async def post_message(state: State, args: Args) -> Args:
 def own_message(state: State, args: Args, ts_key: str, refusal: str) -> tuple[str, Args]:
     info = resolve_channel(state, args.get("channel"))
     msg = state.find_message(info.id, str(args.get(ts_key)))
-    if msg is None:
+    if msg is None or msg.get("subtype") == "tombstone":
         raise ApiError("message_not_found")
     if msg.get("user") != state.workspace.bot_user_id:
         raise ApiError(refusal)  # bot tokens may only edit or delete their own messages

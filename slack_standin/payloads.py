@@ -219,10 +219,25 @@ def message_changed_event(state: State, channel_id: str, message: Json, new_text
 
 
 def message_deleted_event(state: State, channel_id: str, message: Json) -> Json:
-    """A person deletes a stored message (subtype message_deleted)."""
+    """A person deletes a stored message (subtype message_deleted). A thread parent with
+    replies becomes a tombstone, and Slack says so with message_changed instead."""
+    previous = copy.deepcopy(message)
     state.delete_message(channel_id, message["ts"])
-    base = message_event(state, channel_id, message) if channel_id in state.channels else {}
+    base = message_event(state, channel_id, previous) if channel_id in state.channels else {}
     ts = state.new_ts()
+    left = state.find_message(channel_id, previous["ts"])
+    if left is not None and left.get("subtype") == "tombstone":
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel_id,
+            "channel_type": base.get("channel_type", "channel"),
+            "ts": ts,
+            "event_ts": ts,
+            "message": copy.deepcopy(left),
+            "previous_message": previous,
+        }
     return {
         "type": "message",
         "subtype": "message_deleted",
@@ -231,6 +246,6 @@ def message_deleted_event(state: State, channel_id: str, message: Json) -> Json:
         "channel_type": base.get("channel_type", "channel"),
         "ts": ts,
         "event_ts": ts,
-        "deleted_ts": message["ts"],
-        "previous_message": copy.deepcopy(message),
+        "deleted_ts": previous["ts"],
+        "previous_message": previous,
     }

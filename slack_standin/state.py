@@ -50,6 +50,20 @@ class ApiError(Exception):
         self.extra = extra
 
 
+def tombstone(ts: str) -> dict[str, Any]:
+    """What Slack leaves of a deleted thread parent."""
+    return {
+        "type": "message",
+        "subtype": "tombstone",
+        "text": "This message was deleted.",
+        "user": "USLACKBOT",
+        "hidden": True,
+        "ts": ts,
+        "thread_ts": ts,
+        "parent_user_id": "USLACKBOT",
+    }
+
+
 @dataclass
 class State:
     workspace: Workspace
@@ -186,6 +200,25 @@ class State:
         root["latest_reply"] = reply["ts"]
 
     def delete_message(self, channel_id: str, ts: str) -> None:
+        """A person deletes a message. A thread parent with replies stays as a tombstone
+        ("This message was deleted.", its replies kept), as Slack keeps it."""
+        parent = next((m for m in self.history.get(channel_id, []) if m["ts"] == ts), None)
+        if parent is not None and self.threads.get((channel_id, ts)):
+            keep = {
+                k: parent[k]
+                for k in (
+                    "ts",
+                    "thread_ts",
+                    "reply_count",
+                    "reply_users",
+                    "reply_users_count",
+                    "latest_reply",
+                )
+                if k in parent
+            }
+            parent.clear()
+            parent.update(tombstone(ts) | keep)
+            return
         msgs = self.history.get(channel_id, [])
         self.history[channel_id] = [m for m in msgs if m["ts"] != ts]
         self.threads.pop((channel_id, ts), None)

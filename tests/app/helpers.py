@@ -35,7 +35,8 @@ def alerts(h: Harness) -> list[dict[str, Any]]:
     return [
         m
         for m in h.standin.messages(SUPERVISORS)
-        if not m.get("thread_ts") or m.get("thread_ts") == m.get("ts")
+        if (not m.get("thread_ts") or m.get("thread_ts") == m.get("ts"))
+        and m.get("subtype") != "tombstone"  # what Slack leaves of a deleted parent
     ]
 
 

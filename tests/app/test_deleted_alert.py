@@ -90,3 +90,23 @@ async def test_an_edit_finding_the_old_alert_gone_after_its_repost_posts_no_thir
     await drain_for(h, 5)
     assert [c.error for c in h.standin.calls_to("chat.update")][0] == "message_not_found"
     assert len([a for a in alerts(h) if a.get("bot_id")]) == 1
+
+
+async def test_a_deleted_alert_with_a_thread_leaves_a_tombstone_and_is_posted_again(
+    harness: Harness,
+) -> None:
+    """Slack keeps a deleted parent that has replies as a tombstone ("This message was
+    deleted.") and says so with message_changed, not message_deleted: still posted again."""
+    h = harness
+    await submit(h, "電話で1時間怒鳴られた")
+    [alert] = alerts(h)
+    await click(h, SATO, "case.ack", alert)  # a line in its thread
+    event = payloads.message_deleted_event(h.standin.state, SUPERVISORS, alert)
+    assert event["subtype"] == "message_changed"
+    assert event["message"]["subtype"] == "tombstone"
+    await h.driver.event(event)
+    await h.settle()
+    await drain_for(h, 5)
+    posted = [a for a in alerts(h) if a.get("bot_id")]
+    assert len(posted) == 1 and posted[0]["ts"] != alert["ts"]
+    assert "確認しました" in "\n".join(thread_texts(h, posted[0]))
