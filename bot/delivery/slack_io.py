@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.errors import (
     CHANNEL_HOLDS,
+    FAILURES,
     GONE,
     Action,
     classify,
@@ -175,6 +177,34 @@ class SlackGateway:
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> str:
+        """chat.postMessage; returns the message's ts.
+
+        With `metadata` (the outbox's, naming its row) this is one call: the outbox looks for
+        the message before it tries again (Sender._post_once). Without, a reply posted straight
+        from a listener: a failure that may have been an answer lost after the post (a 5xx,
+        `fatal_error`, a dropped connection) is looked for in the conversation by a mark in
+        its metadata, and posted once more only if it is not there, or if the conversation
+        cannot be read (an answer twice beats none)."""
+        if metadata is not None:
+            return await self._post(channel, message, thread_ts, metadata)
+        mark = secrets.token_hex(8)
+        marked = {"event_type": MESSAGE_EVENT_TYPE, "event_payload": {"mark": mark}}
+        try:
+            return await self._post(channel, message, thread_ts, marked)
+        except Exception as exc:
+            verdict = classify(exc)
+            if verdict is None or verdict.action != Action.RETRY or verdict.status == 429:
+                raise  # refused, or paced before anything was posted
+        found = await self._find_mark(channel, mark, thread_ts)
+        return found or await self._post(channel, message, thread_ts, marked)
+
+    async def _post(
+        self,
+        channel: str,
+        message: dict[str, Any],
+        thread_ts: str | None,
+        metadata: dict[str, Any],
+    ) -> str:
         resp = await self.client.chat_postMessage(
             channel=channel,
             text=message.get("text", ""),
@@ -185,6 +215,25 @@ class SlackGateway:
             unfurl_media=False,
         )
         return str(resp["ts"])
+
+    async def _find_mark(self, channel: str, mark: str, thread_ts: str | None) -> str | None:
+        """The ts of the newest messages' one carrying `mark`; None when absent or unreadable."""
+        try:
+            if thread_ts:
+                resp = await self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=50
+                )
+            else:
+                resp = await self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=50
+                )
+        except FAILURES:
+            return None
+        for found in resp.get("messages") or []:
+            meta = found.get("metadata") or {}
+            if (meta.get("event_payload") or {}).get("mark") == mark:
+                return str(found["ts"])
+        return None
 
     async def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         await self.client.chat_update(

@@ -58,3 +58,27 @@ async def test_alert_and_receipt_both_lost_are_each_sent_once(harness: Harness) 
     assert alert_count(harness) == 1
     receipts = [t for t in dm_texts(harness, STAFF[0]) if "報告を受け付けました" in t]
     assert len(receipts) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param({"status": 500}, id="http500-nothing-posted"),
+        pytest.param({"status": 500, "after": True}, id="http500-posted"),
+        pytest.param({"reset": True}, id="reset-nothing-posted"),
+        pytest.param({"reset": True, "after": True}, id="reset-posted"),
+    ],
+)
+async def test_a_policy_answer_in_a_dm_arrives_once(
+    harness: Harness, fault: dict[str, object]
+) -> None:
+    """An answer posted straight from the listener (no outbox): Slack failing before or after
+    posting it still leaves exactly one answer, not none and not two."""
+    from slack_standin import payloads
+
+    dm = harness.standin.state.open_conversation([STAFF[0]])[0].id
+    message = harness.standin.post_user_message(dm, STAFF[0], "土下座しろと言われた")
+    harness.standin.fail_next("chat.postMessage", **fault)  # type: ignore[arg-type]
+    await harness.driver.event(payloads.message_event(harness.standin.state, dm, message))
+    await harness.settle()
+    assert len([m for m in harness.standin.messages(dm) if m.get("bot_id")]) == 1
