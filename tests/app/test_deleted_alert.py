@@ -63,7 +63,7 @@ async def test_an_edit_finding_the_old_alert_gone_after_its_repost_posts_no_thir
 ) -> None:
     """The deletion event reposts the alert while an edit of the old one is on its way; the
     edit's message_not_found then concerns a message already replaced: no second repost."""
-    from bot.demo.harness import _listener_tasks
+    from bot.demo.harness import listener_tasks
 
     h = harness
     await submit(h, "土下座を強要された")
@@ -76,14 +76,14 @@ async def test_an_edit_finding_the_old_alert_gone_after_its_repost_posts_no_thir
         action_id="case.ack",
         value=first["blocks"][-1]["elements"][0]["value"],
     )
-    await asyncio.gather(*_listener_tasks())
+    await asyncio.gather(*listener_tasks())
     for _ in range(100):  # the edit is claimed and on its way to Slack (a few loop turns)
         if h.svc.deliverer.sender.edited:
             break
         await asyncio.sleep(0.01)
     assert h.svc.deliverer.sender.edited, "the edit never started"
     await h.driver.event(payloads.message_deleted_event(h.standin.state, SUPERVISORS, first))
-    await asyncio.gather(*_listener_tasks())
+    await asyncio.gather(*listener_tasks())
     await h.svc.deliverer.drain()  # a second sender posts the new alert meanwhile
     h.standin.set_delay("chat.update", 0)
     await h.settle()
