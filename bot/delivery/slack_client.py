@@ -71,36 +71,28 @@ def _repeatable(request: HttpRequest) -> bool:
     return request.url.rstrip("/").rsplit("/", 1)[-1] not in NOT_REPEATABLE
 
 
-class RepeatableConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+class _OnlyRepeatable(AsyncRetryHandler):
+    """Put before one of slack_sdk's retry handlers: its retry, for calls safe to repeat."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return _repeatable(request) and await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class RepeatableConnectionErrorRetryHandler(_OnlyRepeatable, AsyncConnectionErrorRetryHandler):
     """slack_sdk's retry of a dropped connection, for calls that are safe to repeat."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _repeatable(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
-
-class RepeatableServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+class RepeatableServerErrorRetryHandler(_OnlyRepeatable, AsyncServerErrorRetryHandler):
     """slack_sdk's retry of a 5xx, for calls that are safe to repeat."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _repeatable(request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
 
 
 def make_client(token: str, base_url: str) -> PooledWebClient:
