@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cases.domain import ReportInput, join_numbers
+from bot.cases.content import report_content
+from bot.cases.domain import ReportInput
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT_PART, ALERT_UPDATE, THREAD, enqueue_message
-from bot.privacy.customer_key import normalise
 from bot.services import Services
 from storage.audit import add_audit
 from storage.models import OutboxStatus, Report
@@ -61,19 +61,11 @@ async def amend_report(
     the same as what is stored (a lost ack, 送信 pressed twice), then nothing changes."""
     if known.id is None or known.purged_at is not None or not _differs(svc, known, data):
         return False
-    encrypt = svc.cipher.encrypt
-    canonical = normalise(data.customer_key)
-    known.description_enc = encrypt(data.description)
-    known.description_length = len(data.description)
-    known.customer_enc = encrypt(data.customer or None)
-    known.customer_key_enc = encrypt(data.customer_key)
-    known.customer_key_hash = svc.cipher.keyed_hash(canonical) if canonical else None
-    known.behaviours = join_numbers(data.behaviours)
-    known.suggested_behaviours = join_numbers(suggested)
-    known.contact_channel = data.contact_channel
-    if data.occurred_given:
-        known.occurred_at = data.occurred_at
-    known.urgent, known.support = data.urgent, data.support
+    content = report_content(svc, data, suggested)
+    if not data.occurred_given:  # an empty time picker: the time first stored stands
+        del content["occurred_at"]
+    for column, value in content.items():
+        setattr(known, column, value)
     session.add(known)
     await add_audit(
         session,

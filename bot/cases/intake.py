@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.cases import followups
 from bot.cases.amend import amend_report
-from bot.cases.domain import CaseView, ReportInput, join_numbers
+from bot.cases.content import report_content
+from bot.cases.domain import CaseView, ReportInput
 from bot.cases.home_refresh import refresh_homes
 from bot.cases.view import to_view
 from bot.delivery.outbox import ALERT, ALERT_PART, RECEIPT, enqueue_message
-from bot.privacy.customer_key import normalise
 from bot.services import Services
 from storage.audit import add_audit
 from storage.models import Report
@@ -42,35 +42,19 @@ def _new_report(
 ) -> Report:
     year = svc.clock.local(now).year
     reminder_s, escalate_s = followups.timings(svc.settings, data.urgent)
-    encrypt = svc.cipher.encrypt
     return Report(
+        **report_content(svc, data, suggested),
         case_number=case_number(year, seq),
         year=year,
         seq=seq,
         team_id=data.team_id,
         reporter_id=data.reporter_id,
-        occurred_at=data.occurred_at,
         created_at=now,
-        contact_channel=data.contact_channel,
-        behaviours=join_numbers(data.behaviours),
-        suggested_behaviours=join_numbers(suggested),
-        urgent=data.urgent,
-        support=data.support,
-        description_enc=encrypt(data.description),
-        customer_enc=encrypt(data.customer or None),
-        source_permalink_enc=encrypt(data.source_permalink),
-        customer_key_enc=encrypt(data.customer_key),
-        customer_key_hash=_key_hash(svc, data.customer_key),
-        description_length=len(data.description),
+        source_permalink_enc=svc.cipher.encrypt(data.source_permalink),
         reminder_after_s=reminder_s,
         escalate_after_s=escalate_s,
         view_id=view_id,
     )
-
-
-def _key_hash(svc: Services, customer_key: str | None) -> str | None:
-    canonical = normalise(customer_key)
-    return svc.cipher.keyed_hash(canonical) if canonical else None
 
 
 async def submit_report(
