@@ -136,13 +136,7 @@ async def handle_resolve_button(
     if case_id is None:
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
-        refused = await refuse(
-            svc,
-            case_id=case_id,
-            actor=actor,
-            action=actions.RESOLVE.name,
-            once=key_of(context),
-        )
+        refused = await _refuse_resolve(svc, case_id, actor, context)
         await _notify(svc, respond, refused)
         return
     case = await audit_view(svc, case_id=case_id, actor=actor, where="resolve_modal")
@@ -154,6 +148,15 @@ async def handle_resolve_button(
         )
     except Exception as exc:
         await tell_not_opened(svc, exc, actor, respond)
+
+
+async def _refuse_resolve(
+    svc: Services, case_id: int, actor: str, context: AsyncBoltContext
+) -> ActionResult:
+    """Someone outside the supervisors' channel tried to resolve: refused and audited."""
+    return await refuse(
+        svc, case_id=case_id, actor=actor, action=actions.RESOLVE.name, once=key_of(context)
+    )
 
 
 async def handle_resolve_submission(
@@ -172,13 +175,7 @@ async def handle_resolve_submission(
         return
     if not await svc.is_member(svc.settings.supervisor_channel, actor):
         # A view submission has no response_url: the refusal is shown in the modal itself.
-        refused = await refuse(
-            svc,
-            case_id=case_id,
-            actor=actor,
-            action=actions.RESOLVE.name,
-            once=key_of(context),
-        )
+        refused = await _refuse_resolve(svc, case_id, actor, context)
         text = svc.catalog.t(refused.notice_key or "actions.forbidden")
         await ack(response_action="errors", errors={Block.OUTCOME: text})
         return
