@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from bot.cases.actions import ACK
-from bot.delivery.slack_io import make_client
+from bot.delivery.slack_client import make_client
 from bot.demo.harness import (
     PUBLIC,
     SIGNING_SECRET,

@@ -20,7 +20,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.app import create_app, create_services, create_web_app
-from bot.delivery.slack_io import make_client
+from bot.delivery.slack_client import make_client
 from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, harness_settings
 from bot.privacy.crypto import Cipher
 from handlers.ids import COMMAND, Callback

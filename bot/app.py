@@ -25,8 +25,9 @@ from bot.config import Settings
 from bot.delivery.context import Delivery, HoldRules
 from bot.delivery.holds import health as delivery_health
 from bot.delivery.outbox import Deliverer
+from bot.delivery.slack_client import make_client
 from bot.delivery.slack_http import PooledRespond, PooledWebClient
-from bot.delivery.slack_io import SlackGateway, make_client
+from bot.delivery.slack_io import SlackGateway
 from bot.logging_setup import bolt_logger
 from bot.messages import catalog
 from bot.policy.document import load_policy

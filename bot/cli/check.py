@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.delivery.errors import error_code
-from bot.delivery.slack_io import ChannelVerdict, SlackGateway, make_client
+from bot.delivery.slack_client import make_client
+from bot.delivery.slack_io import ChannelVerdict, SlackGateway
 from bot.messages import Catalog, catalog
 from bot.services import Services
 

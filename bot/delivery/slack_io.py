@@ -19,10 +19,7 @@ from bot.delivery.errors import (
     classify,
     error_code,
 )
-from bot.delivery.slack_client import make_client
 from bot.delivery.slack_http import PooledWebClient
-
-__all__ = ["SlackGateway", "make_client"]
 
 CASE_EVENT_TYPE = "kasuhara_case"
 MESSAGE_EVENT_TYPE = "kasuhara_message"
