@@ -49,9 +49,8 @@ async def _send_export(svc: Services, user: str, respond: Reply, once: str | Non
     """This week's cases as CSV, by DM to the HR member who asked (audited as hr.export)."""
     export = await export_week(svc, actor=user, once=once)
     try:
-        channel = await svc.gateway.open_dm(user)
-        await svc.gateway.upload(
-            channel,
+        await svc.gateway.upload_to_dm(
+            user,
             filename=export.filename,
             content=export.content,
             title=export.title,

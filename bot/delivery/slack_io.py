@@ -278,6 +278,15 @@ class SlackGateway:
         resp = await self.client.users_info(user=user)
         return (resp.get("user") or {}).get("tz")
 
+    async def upload_to_dm(
+        self, user: str, *, filename: str, content: bytes, title: str, comment: str = ""
+    ) -> str:
+        """`upload` into the app's DM with `user` (conversations.open first); the same errors."""
+        channel = await self.open_dm(user)
+        return await self.upload(
+            channel, filename=filename, content=content, title=title, comment=comment
+        )
+
     async def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, comment: str = ""
     ) -> str:

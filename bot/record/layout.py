@@ -117,19 +117,16 @@ class RecordPage(FPDF):
         self.set_text_color(0, 0, 0)
         self.set_font(FONT_FAMILY, size=10)
         self.set_xy(MARGIN + LABEL_WIDTH, y)
-        self.multi_cell(
-            0,
-            LINE,
-            printable(value),
-            wrapmode=WrapMode.CHAR,
-            align="L",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        self._rest_of_line(value)
 
     def paragraph(self, text: str, *, size: float = 10, indent: float = 0) -> None:
         self.set_font(FONT_FAMILY, size=size)
         self.set_x(MARGIN + indent)
+        self._rest_of_line(text)
+
+    def _rest_of_line(self, text: str) -> None:
+        """`text` from here to the right margin, wrapped at any character (Japanese has no
+        spaces to break at), then back to the left margin on the next line."""
         self.multi_cell(
             0,
             LINE,

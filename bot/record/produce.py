@@ -110,9 +110,8 @@ async def send_record(svc: Services, *, case_id: int, actor: str) -> ProducedRec
     if produced is None:
         return None
     try:
-        channel = await svc.gateway.open_dm(actor)
-        await svc.gateway.upload(
-            channel,
+        await svc.gateway.upload_to_dm(
+            actor,
             filename=produced.filename,
             content=produced.content,
             title=produced.title,
